@@ -1,0 +1,8 @@
+//! Typed client of the warren daemon's API over its Unix socket, and
+//! `ensure_daemon_running()`, which starts the daemon from this executable when none answers.
+
+mod autostart;
+mod http;
+
+pub use autostart::{Autostart, daemon_answers, ensure_daemon_running};
+pub use http::{Client, ClientError, Response, encode};

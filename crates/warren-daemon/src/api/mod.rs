@@ -1,0 +1,60 @@
+//! The one API: HTTP+JSON on the Unix socket, and on loopback TCP behind a bearer token.
+//! Every route is registered here, with its OpenAPI description.
+
+pub mod auth;
+pub mod error;
+pub mod events;
+pub mod instar;
+pub mod json;
+pub mod v1;
+
+use crate::Daemon;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use std::sync::Arc;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(info(
+    title = "warren",
+    description = "Run AI coding agents and REPLs as persistent background sessions."
+))]
+struct ApiDoc;
+
+/// Every route, and the OpenAPI document generated from them.
+pub fn router(d: Arc<Daemon>) -> Router {
+    let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(v1::health_check))
+        .routes(routes!(v1::list, v1::create))
+        .routes(routes!(v1::status, v1::kill))
+        .routes(routes!(v1::send))
+        .routes(routes!(v1::keys))
+        .routes(routes!(v1::wait))
+        .routes(routes!(v1::output))
+        .routes(routes!(v1::health))
+        .routes(routes!(v1::cleanup))
+        .routes(routes!(v1::find))
+        .routes(routes!(v1::adopt))
+        .routes(routes!(v1::daemon))
+        .routes(routes!(v1::stop))
+        .routes(routes!(events::events))
+        .routes(routes!(instar::spawn))
+        .routes(routes!(instar::list))
+        .routes(routes!(instar::tmux))
+        .routes(routes!(instar::output))
+        .routes(routes!(instar::input))
+        .routes(routes!(instar::kill))
+        .split_for_parts();
+    api.info.version = env!("CARGO_PKG_VERSION").into();
+    let spec = serde_json::to_value(&api).unwrap_or_default();
+    router
+        .route(
+            "/v1/openapi.json",
+            axum::routing::get(move || async move { axum::Json(spec) }),
+        )
+        .fallback(v1::not_found)
+        .layer(DefaultBodyLimit::max(warren_proto::MAX_BODY_BYTES))
+        .with_state(d)
+}

@@ -1,0 +1,85 @@
+//! The event bus: a state change is written to the store before its event is published, so
+//! the stored log and what subscribers saw never disagree. Output events are live only.
+
+use crate::store::{Store, now_ms, rfc3339};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::broadcast;
+use warren_proto::{Event, EventKind};
+
+/// Capacity of the live channel; a subscriber further behind is told it lagged.
+const LIVE_CAPACITY: usize = 8192;
+/// Prune the stored log every this many inserts.
+const PRUNE_EVERY: u64 = 1000;
+
+/// Publishes events.
+pub struct EventBus {
+    store: Arc<Store>,
+    live: broadcast::Sender<Arc<Event>>,
+    retention: u64,
+    inserted: AtomicU64,
+}
+
+impl EventBus {
+    /// A bus over `store`, keeping `retention` stored events.
+    pub fn new(store: Arc<Store>, retention: u64) -> Self {
+        let (live, _) = broadcast::channel(LIVE_CAPACITY);
+        Self {
+            store,
+            live,
+            retention,
+            inserted: AtomicU64::new(0),
+        }
+    }
+
+    /// Stores then publishes a lifecycle or state event; returns it with its id.
+    pub fn publish(
+        &self,
+        session_id: &str,
+        session: &str,
+        kind: EventKind,
+    ) -> anyhow::Result<Arc<Event>> {
+        let at_ms = now_ms();
+        let payload = serde_json::to_string(&kind)?;
+        let id = self
+            .store
+            .insert_event(at_ms, session_id, session, kind.type_name(), &payload)?;
+        if self.inserted.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+            self.store.prune_events(self.retention)?;
+        }
+        let ev = Arc::new(Event {
+            id: Some(id),
+            at: rfc3339(at_ms),
+            session_id: session_id.into(),
+            session: session.into(),
+            kind,
+        });
+        let _ = self.live.send(ev.clone());
+        Ok(ev)
+    }
+
+    /// Publishes a live-only event (output).
+    pub fn publish_live(&self, session_id: &str, session: &str, kind: EventKind) {
+        if self.live.receiver_count() == 0 {
+            return;
+        }
+        let ev = Event {
+            id: None,
+            at: rfc3339(now_ms()),
+            session_id: session_id.into(),
+            session: session.into(),
+            kind,
+        };
+        let _ = self.live.send(Arc::new(ev));
+    }
+
+    /// A live subscription (subscribe before reading the stored backlog).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.live.subscribe()
+    }
+
+    /// Whether anyone listens live (output is not encoded for nobody).
+    pub fn has_subscribers(&self) -> bool {
+        self.live.receiver_count() > 0
+    }
+}

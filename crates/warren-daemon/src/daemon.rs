@@ -1,0 +1,154 @@
+//! The daemon's shared state, and the few things every service does the same way.
+
+use crate::bus::EventBus;
+use crate::config::Config;
+use crate::paths::Paths;
+use crate::profiles::Profiles;
+use crate::registry::Registry;
+use crate::session::status::Next;
+use crate::session::{SessionHandle, actor, tail};
+use crate::store::{Store, now_ms};
+use crate::tmux::{Tmux, TmuxError};
+use crate::watch::Watcher;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+use warren_proto::{ApiError, ErrorCode, EventKind};
+
+/// Everything the services share.
+pub struct Daemon {
+    /// Where files live.
+    pub paths: Paths,
+    /// Configuration.
+    pub config: Config,
+    /// The database.
+    pub store: Arc<Store>,
+    /// Events.
+    pub bus: EventBus,
+    /// The tmux runtime.
+    pub tmux: Tmux,
+    /// Sessions.
+    pub registry: Registry,
+    /// Profiles.
+    pub profiles: Profiles,
+    /// Output and exit watcher.
+    pub watcher: Watcher,
+    /// When the daemon started.
+    pub started: Instant,
+    /// The bearer token for TCP.
+    pub token: String,
+    /// TCP address when listening.
+    pub tcp: std::sync::Mutex<Option<String>>,
+    /// This executable (for `warren pipe`).
+    pub exe: PathBuf,
+    /// Set to stop the daemon; `true` also ends every session.
+    pub shutdown: tokio::sync::watch::Sender<Option<bool>>,
+}
+
+impl Daemon {
+    /// Makes a transition: store first, then memory, then the event.
+    pub fn transition(&self, h: &SessionHandle, next: Next) {
+        let from = h.state();
+        if from == next.to {
+            return;
+        }
+        let at = now_ms();
+        if let Err(e) =
+            self.store
+                .record_transition(&h.id, from, next.to, &next.signal, &next.detail, at)
+        {
+            // A full disk must not stop the daemon: keep serving with the state in memory.
+            tracing::error!(session = %h.name, "storing transition {from} -> {}: {e}", next.to);
+        }
+        h.update(|r| {
+            r.state = next.to;
+            r.signal = next.signal.clone();
+            r.detail = next.detail.clone();
+            r.since_ms = at;
+        });
+        tracing::info!(session = %h.name, "{from} -> {} ({}: {})", next.to, next.signal, next.detail);
+        let kind = EventKind::StateChanged {
+            from: Some(from),
+            to: next.to,
+            signal: next.signal,
+            detail: next.detail,
+        };
+        if let Err(e) = self.bus.publish(&h.id, h.name.as_str(), kind) {
+            tracing::error!("storing event: {e}");
+        }
+    }
+
+    /// Publishes an exit event.
+    pub fn publish_exit(
+        &self,
+        h: &SessionHandle,
+        exit_code: Option<i32>,
+        exit_signal: Option<i32>,
+    ) {
+        if let Err(e) = self.bus.publish(
+            &h.id,
+            h.name.as_str(),
+            EventKind::Exited {
+                exit_code,
+                exit_signal,
+            },
+        ) {
+            tracing::error!("storing event: {e}");
+        }
+    }
+
+    /// A tmux failure as an API error.
+    pub fn tmux_error(&self, e: TmuxError) -> ApiError {
+        match e {
+            TmuxError::Unavailable(m) => ApiError::new(ErrorCode::TmuxUnavailable, m),
+            TmuxError::Gone => ApiError::new(
+                ErrorCode::TmuxUnavailable,
+                "the tmux server went away; its sessions are marked lost",
+            )
+            .with_hint("create the session again; warren starts a new tmux server"),
+            TmuxError::Command(m) => ApiError::new(ErrorCode::BadRequest, m),
+        }
+    }
+
+    /// A disk failure: the session is marked and the daemon keeps serving.
+    pub fn disk_error(&self, h: &SessionHandle, e: std::io::Error) -> ApiError {
+        tracing::error!(session = %h.name, "disk: {e}");
+        ApiError::internal(format!("cannot write in {}: {e}", h.dir.display()))
+            .with_hint("free disk space; recorded output is kept")
+    }
+
+    /// Registers a session and starts its tasks (actor and tail for live ones).
+    pub fn start_session(
+        self: &Arc<Self>,
+        h: Arc<SessionHandle>,
+        rx: tokio::sync::mpsc::UnboundedReceiver<actor::Cmd>,
+    ) {
+        self.registry.insert(h.clone());
+        if let Err(e) = self.watcher.watch_session(&h.dir, h.wake.clone()) {
+            tracing::warn!(session = %h.name, "cannot watch output: {e}");
+        }
+        tokio::spawn(tail::run(self.clone(), h.clone()));
+        if !h.state().is_terminal() {
+            tokio::spawn(actor::run(self.clone(), h, rx));
+        }
+    }
+
+    /// Looks a session up by name or id; 404 in the words the issue asks for.
+    pub fn lookup(&self, key: &str) -> Result<Arc<SessionHandle>, ApiError> {
+        self.registry
+            .resolve(key)
+            .ok_or_else(|| ApiError::no_session(key))
+    }
+
+    /// The shell command tmux pipes a pane's output into.
+    pub fn pipe_command(&self, dir: &std::path::Path) -> String {
+        use crate::tmux::quote::sh;
+        format!(
+            "exec {} pipe --dir {} --max-bytes {} --keep {}",
+            sh(&self.exe.to_string_lossy()),
+            sh(&dir.to_string_lossy()),
+            self.config.log_max_bytes,
+            self.config.log_keep_segments
+        )
+    }
+}

@@ -1,0 +1,104 @@
+//! Background watchers: exit lines written by tmux's pane-died hook, and tmux notifications
+//! (a session or the whole server disappearing under us).
+
+use crate::Daemon;
+use crate::session::Cmd;
+use crate::tmux::Notice;
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Reads the pane-died hook's lines as they are appended: `%pane status signal $session`.
+pub async fn exits(d: Arc<Daemon>) {
+    let path = d.paths.tmux_events.clone();
+    let mut offset = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    loop {
+        d.watcher.exits.notified().await;
+        let mut buf = String::new();
+        let read = std::fs::File::open(&path).and_then(|mut f| {
+            f.seek(SeekFrom::Start(offset))?;
+            f.take(1 << 20).read_to_string(&mut buf)
+        });
+        if read.is_err() {
+            continue;
+        }
+        let complete = buf.rfind('\n').map_or(0, |i| i + 1);
+        offset += complete as u64;
+        for line in buf[..complete].lines() {
+            let f: Vec<&str> = line.split(' ').collect();
+            let (Some(pane), Some(session)) = (f.first(), f.get(3)) else {
+                continue;
+            };
+            let code = f.get(1).and_then(|s| s.parse().ok());
+            let signal = f.get(2).and_then(|s| s.parse().ok());
+            if let Some(h) = d.registry.by_pane(pane, session) {
+                h.send(Cmd::Exited { code, signal });
+            }
+        }
+    }
+}
+
+/// Acts on tmux notifications.
+pub async fn notices(d: Arc<Daemon>, mut rx: mpsc::UnboundedReceiver<Notice>) {
+    while let Some(n) = rx.recv().await {
+        match n {
+            Notice::SessionsChanged => {
+                // Let a burst of changes settle, then compare once.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                while rx.try_recv().is_ok() {}
+                check_vanished(&d).await;
+            }
+            Notice::Exit(reason) => {
+                if d.shutdown.borrow().is_some() {
+                    continue;
+                }
+                if d.tmux.server_running().await {
+                    tracing::warn!("tmux control connection closed ({reason}); reconnecting");
+                    if let Err(e) = d.tmux.connect_existing().await {
+                        tracing::error!("reconnecting to tmux: {e}");
+                    }
+                    check_vanished(&d).await;
+                } else {
+                    tracing::error!("the tmux server exited ({reason}); its sessions are lost");
+                    for h in d.registry.all() {
+                        if !h.state().is_terminal() && h.row().tmux_session.is_some() {
+                            h.send(Cmd::Vanished("the tmux server exited".into()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Marks live sessions whose tmux session is gone, and catches exits the hook missed.
+pub async fn check_vanished(d: &Arc<Daemon>) {
+    let Ok(panes) = d.tmux.list_panes().await else {
+        return;
+    };
+    for h in d.registry.all() {
+        let row = h.row();
+        if h.state().is_terminal() || row.kill_pending {
+            continue;
+        }
+        let Some(sid) = row.tmux_session.as_deref() else {
+            continue;
+        };
+        match panes
+            .iter()
+            .find(|p| p.session_id == sid && p.warren_id == row.id)
+        {
+            None => {
+                h.send(Cmd::Vanished("its tmux session vanished".into()));
+            }
+            Some(p) if p.dead => {
+                h.send(Cmd::Exited {
+                    code: p.dead_status,
+                    signal: p.dead_signal,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+}

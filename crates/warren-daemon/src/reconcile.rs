@@ -1,0 +1,158 @@
+//! On start, compare the store with what really runs: adopt what still runs (its output pipe
+//! kept), finish or undo half-done creates and kills, and mark what vanished `lost`.
+
+use crate::Daemon;
+use crate::outlog;
+use crate::session::SessionHandle;
+use crate::session::status::Next;
+use crate::store::SessionRow;
+use crate::tmux::PaneRow;
+use std::sync::Arc;
+use warren_proto::{SessionState, Signal};
+
+/// Loads every stored session, reconciles it and starts its tasks.
+pub async fn run(d: &Arc<Daemon>) -> anyhow::Result<()> {
+    let rows = d.store.load_sessions()?;
+    let server_up = d.tmux.connect_existing().await.unwrap_or(false);
+    let panes = if server_up {
+        d.tmux.list_panes().await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    for row in rows {
+        let dir = d.paths.session_dir(&row.id);
+        let Some(profile) = d
+            .profiles
+            .get(&row.profile)
+            .or_else(|| d.profiles.get("shell"))
+            .cloned()
+        else {
+            continue;
+        };
+        let offset = outlog::total_len(&dir).unwrap_or(0);
+        let pane = find_pane(&panes, &row);
+        if !row.state.is_terminal() && row.tmux_session.is_none() && pane.is_none() {
+            // The create never reached tmux: undo it, so a retry with the same key starts afresh.
+            tracing::info!(session = %row.name, "undoing a create the daemon did not finish");
+            d.store.delete_session(&row.id)?;
+            let _ = std::fs::remove_dir_all(&dir);
+            continue;
+        }
+        let (h, rx) = SessionHandle::new(row.clone(), dir, profile, offset);
+        if !row.state.is_terminal() {
+            settle(d, &h, &row, pane).await;
+        }
+        d.start_session(h, rx);
+    }
+    Ok(())
+}
+
+fn find_pane<'a>(panes: &'a [PaneRow], row: &SessionRow) -> Option<&'a PaneRow> {
+    panes
+        .iter()
+        .find(|p| p.warren_id == row.id)
+        // Created, but the daemon died before it tagged the session with its id.
+        .or_else(|| {
+            panes.iter().find(|p| {
+                p.warren_id.is_empty()
+                    && p.session_name == row.name
+                    && row.state == SessionState::Starting
+            })
+        })
+}
+
+async fn settle(d: &Arc<Daemon>, h: &Arc<SessionHandle>, row: &SessionRow, pane: Option<&PaneRow>) {
+    let next = |to, detail: &str| Next {
+        to,
+        signal: Signal::Reconcile,
+        detail: detail.into(),
+    };
+    if row.kill_pending {
+        if let Some(p) = pane {
+            let _ = d.tmux.kill_session(&p.session_id).await;
+        }
+        d.transition(
+            h,
+            Next {
+                to: SessionState::Killed,
+                signal: Signal::Warren("kill".into()),
+                detail: "kill finished after a daemon restart".into(),
+            },
+        );
+        let _ = d.store.set_kill_pending(&row.id, false);
+        h.update(|r| r.kill_pending = false);
+        return;
+    }
+    let Some(p) = pane else {
+        let why = if d.tmux.server_running().await {
+            "its tmux session vanished while warren was down"
+        } else {
+            "the tmux server is gone"
+        };
+        d.transition(h, next(SessionState::Lost, why));
+        return;
+    };
+    if row.tmux_session.as_deref() != Some(&p.session_id)
+        || row.tmux_pane.as_deref() != Some(&p.pane_id)
+    {
+        let _ = d
+            .store
+            .set_tmux(&row.id, &p.session_id, &p.pane_id, p.pane_pid);
+        h.update(|r| {
+            r.tmux_session = Some(p.session_id.clone());
+            r.tmux_pane = Some(p.pane_id.clone());
+            r.pid = Some(p.pane_pid);
+        });
+        let _ = d
+            .tmux
+            .run(format!(
+                "set-option -t {} @warren_id {}",
+                crate::tmux::quote::arg(&p.session_id),
+                crate::tmux::quote::arg(&row.id)
+            ))
+            .await;
+    }
+    if p.dead {
+        let _ = d.store.set_exit(&row.id, p.dead_status);
+        h.update(|r| r.exit_code = p.dead_status);
+        let (to, detail) = match p.dead_status {
+            Some(0) => (
+                SessionState::Completed,
+                "exited with status 0 while warren was down".to_string(),
+            ),
+            Some(c) => (
+                SessionState::Failed,
+                format!("exited with status {c} while warren was down"),
+            ),
+            None => (
+                SessionState::Failed,
+                format!(
+                    "killed by signal {} while warren was down",
+                    p.dead_signal.unwrap_or(0)
+                ),
+            ),
+        };
+        d.transition(
+            h,
+            Next {
+                to,
+                signal: Signal::ProcessExit,
+                detail,
+            },
+        );
+        d.publish_exit(h, p.dead_status, p.dead_signal);
+        return;
+    }
+    // Still running: keep its existing pipe (`-o`), and finish a half-done create.
+    if let Err(e) = d
+        .tmux
+        .ensure_pipe(&p.pane_id, &d.pipe_command(&h.dir))
+        .await
+    {
+        tracing::warn!(session = %row.name, "re-attaching the output pipe: {e}");
+    }
+    if row.state == SessionState::Starting {
+        let _ = d.tmux.open_gate(&row.gate).await;
+    }
+    tracing::info!(session = %row.name, "adopted after restart ({})", row.state);
+}

@@ -1,0 +1,45 @@
+//! The service layer: one verb per file. The API (and through it the CLI and MCP) calls
+//! these with validated input; each returns a wire answer or an `ApiError`.
+
+pub mod adopt;
+pub mod cleanup;
+pub mod daemon_status;
+pub mod find;
+pub mod health;
+pub mod keys;
+pub mod kill;
+pub mod new;
+pub mod output;
+pub mod send;
+pub mod status;
+pub mod wait;
+
+use crate::session::Progress;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Waits until `pred` holds for the session's progress, or the timeout passes.
+pub async fn wait_progress(
+    rx: &mut watch::Receiver<Progress>,
+    timeout: Duration,
+    mut pred: impl FnMut(&Progress) -> bool,
+) -> Option<Progress> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let p = *rx.borrow_and_update();
+        if pred(&p) {
+            return Some(p);
+        }
+        match tokio::time::timeout_at(deadline, rx.changed()).await {
+            Ok(Ok(())) => {}
+            _ => return pred(&rx.borrow()).then(|| *rx.borrow()),
+        }
+    }
+}
+
+/// A timeout from the request, bounded to a day.
+pub fn timeout_of(ms: Option<u64>, default: Duration) -> Duration {
+    ms.map(Duration::from_millis)
+        .unwrap_or(default)
+        .min(Duration::from_secs(86400))
+}

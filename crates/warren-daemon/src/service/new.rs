@@ -1,0 +1,343 @@
+//! `new`: create a session in tmux. The row is stored (state `starting`) before tmux is
+//! touched; the program waits at a gate until its output pipe is in place.
+
+use crate::Daemon;
+use crate::session::SessionHandle;
+use crate::store::{SessionRow, now_ms};
+use crate::tmux::{CreateSpec, TmuxError};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use warren_proto::{ApiError, ErrorCode, EventKind, NewRequest, SessionInfo, SessionState, Signal};
+
+/// Variables never passed to a session: Claude Code refuses to start with `CLAUDECODE` set,
+/// and the tmux ones would point at the caller's tmux.
+pub const REMOVED_ENV: &[&str] = &[
+    "CLAUDECODE",
+    "CLAUDE_CODE_ENTRYPOINT",
+    "CLAUDE_CODE_SSE_PORT",
+    "TMUX",
+    "TMUX_PANE",
+];
+
+/// Creates the session; with an idempotency key already used, answers the session it made.
+pub async fn run(
+    d: &Arc<Daemon>,
+    req: NewRequest,
+    idem: Option<String>,
+) -> Result<SessionInfo, ApiError> {
+    let name = req
+        .name
+        .clone()
+        .ok_or_else(|| ApiError::bad_field("name", "required"))?;
+    if let Some(key) = &idem {
+        if let Some(row) = d.store.session_by_idem(key).map_err(ApiError::internal)? {
+            return Ok(d.lookup(&row.id)?.info(d.config.stale_after_secs));
+        }
+    }
+    let profile_name = req.profile.clone().unwrap_or_else(|| {
+        if req.command.is_empty() {
+            d.config.default_profile.clone()
+        } else {
+            "command".into()
+        }
+    });
+    let profile = d.profiles.get(&profile_name).cloned().ok_or_else(|| {
+        ApiError::bad_field(
+            "profile",
+            format!(
+                "unknown profile {profile_name:?} (known: {})",
+                d.profiles.names().join(", ")
+            ),
+        )
+    })?;
+    let cwd = match &req.cwd {
+        Some(c) => PathBuf::from(c),
+        None => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/")),
+    };
+    if !cwd.is_absolute() {
+        return Err(ApiError::bad_field(
+            "cwd",
+            format!("{} is not an absolute path", cwd.display()),
+        ));
+    }
+    if !cwd.is_dir() {
+        return Err(ApiError::bad_field(
+            "cwd",
+            format!("{} is not a directory", cwd.display()),
+        ));
+    }
+    let env = session_env(&req, &profile.env)?;
+    let mut argv = if req.command.is_empty() {
+        profile.command.clone()
+    } else {
+        req.command.clone()
+    };
+    if argv.is_empty() {
+        argv.push(
+            env.get("SHELL")
+                .cloned()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "/bin/sh".into()),
+        );
+    }
+    if let (Some(flag), Some(model)) = (&profile.model_flag, &req.model) {
+        argv.push(flag.clone());
+        argv.push(model.clone());
+    }
+    if argv.iter().any(|a| a.contains('\0')) {
+        return Err(ApiError::bad_field(
+            "command",
+            "an argument contains a NUL byte",
+        ));
+    }
+    if let Some(live) = d.registry.live_with_name(name.as_str()) {
+        return Err(ApiError::new(
+            ErrorCode::NameTaken,
+            format!("a live session is named {name} (state {})", live.state()),
+        )
+        .with_hint(format!(
+            "pick another name, or end it first: `warren kill {name}`"
+        )));
+    }
+    if !d.tmux.available() {
+        return Err(d.tmux_error(TmuxError::Unavailable(format!(
+            "tmux not found ({}); install it: `sudo apt-get install tmux` (Debian/Ubuntu) or `brew install tmux` (macOS)",
+            d.tmux.bin().display()
+        ))));
+    }
+
+    let id = uuid::Uuid::now_v7().to_string();
+    let dir = d.paths.session_dir(&id);
+    crate::paths::create_private_dir(&dir)
+        .map_err(|e| ApiError::internal(format!("creating {}: {e}", dir.display())))?;
+    write_env(&dir, &env)
+        .map_err(|e| ApiError::internal(format!("storing the environment: {e}")))?;
+    let now = now_ms();
+    let row = SessionRow {
+        id: id.clone(),
+        name: name.to_string(),
+        kind: "tmux".into(),
+        profile: profile.name.clone(),
+        state: SessionState::Starting,
+        signal: Signal::Warren("create".into()),
+        detail: "starting".into(),
+        since_ms: now,
+        created_ms: now,
+        cwd: cwd.to_string_lossy().into_owned(),
+        command: argv.clone(),
+        pid: None,
+        exit_code: None,
+        tmux_session: None,
+        tmux_pane: None,
+        gate: format!("warren-gate-{id}"),
+        job_slug: req.job_slug.clone(),
+        pending_prompt: req.prompt.clone().filter(|p| !p.is_empty()),
+        kill_pending: false,
+        idem_key: idem.clone(),
+        cost: None,
+        turns: None,
+    };
+    if let Err(e) = d.store.insert_session(&row) {
+        // Two retries with one key can race here; the unique index lets one win.
+        if let (Some(key), true) = (&idem, e.to_string().contains("UNIQUE")) {
+            if let Some(row) = d.store.session_by_idem(key).map_err(ApiError::internal)? {
+                return Ok(d.lookup(&row.id)?.info(d.config.stale_after_secs));
+            }
+        }
+        return Err(ApiError::internal(format!("storing the session: {e}")));
+    }
+    let (h, rx) = SessionHandle::new(row.clone(), dir.clone(), profile.clone(), 0);
+    d.start_session(h.clone(), rx);
+    if let Err(e) = d.bus.publish(
+        &id,
+        name.as_str(),
+        EventKind::Created {
+            profile: profile.name.clone(),
+        },
+    ) {
+        tracing::error!("storing event: {e}");
+    }
+
+    let env_pairs: Vec<(String, String)> = env.into_iter().collect();
+    let spec = CreateSpec {
+        name: name.as_str(),
+        warren_id: &id,
+        cwd: &cwd,
+        env: &env_pairs,
+        argv: &argv,
+        width: profile.width,
+        height: profile.height,
+        gate: &row.gate,
+    };
+    match start_in_tmux(d, &h, &spec).await {
+        Ok(()) => {}
+        Err(e) => {
+            d.transition(
+                &h,
+                crate::session::status::Next {
+                    to: SessionState::Failed,
+                    signal: Signal::Warren("create".into()),
+                    detail: e.body.message.clone(),
+                },
+            );
+            return Err(e);
+        }
+    }
+    if let Some(ms) = req.wait_ready_ms {
+        let mut rx = h.watch();
+        super::wait_progress(&mut rx, Duration::from_millis(ms), |p| {
+            p.state != SessionState::Starting
+        })
+        .await;
+    }
+    Ok(h.info(d.config.stale_after_secs))
+}
+
+async fn start_in_tmux(
+    d: &Arc<Daemon>,
+    h: &Arc<SessionHandle>,
+    spec: &CreateSpec<'_>,
+) -> Result<(), ApiError> {
+    let created = match d.tmux.create_gated(spec).await {
+        Err(TmuxError::Command(m)) if m.contains("duplicate session") => {
+            free_tmux_name(d, spec.name).await?;
+            d.tmux.create_gated(spec).await
+        }
+        other => other,
+    }
+    .map_err(|e| d.tmux_error(e))?;
+    d.store
+        .set_tmux(
+            &h.id,
+            &created.session_id,
+            &created.pane_id,
+            created.pane_pid,
+        )
+        .map_err(ApiError::internal)?;
+    h.update(|r| {
+        r.tmux_session = Some(created.session_id.clone());
+        r.tmux_pane = Some(created.pane_id.clone());
+        r.pid = Some(created.pane_pid);
+    });
+    d.tmux
+        .ensure_pipe(&created.pane_id, &d.pipe_command(&h.dir))
+        .await
+        .map_err(|e| d.tmux_error(e))?;
+    d.tmux
+        .open_gate(spec.gate)
+        .await
+        .map_err(|e| d.tmux_error(e))
+}
+
+/// A tmux session holds the name: if it is an ended warren session (kept for its screen),
+/// remove it; anything else is refused.
+async fn free_tmux_name(d: &Arc<Daemon>, name: &str) -> Result<(), ApiError> {
+    let panes = d.tmux.list_panes().await.map_err(|e| d.tmux_error(e))?;
+    let Some(p) = panes.iter().find(|p| p.session_name == name) else {
+        return Ok(());
+    };
+    let ours_and_ended = d
+        .registry
+        .resolve(&p.warren_id)
+        .is_some_and(|h| h.state().is_terminal());
+    if !ours_and_ended {
+        return Err(ApiError::new(
+            ErrorCode::NameTaken,
+            format!("a tmux session named {name} already exists on warren's tmux server"),
+        )
+        .with_hint(format!(
+            "see `warren find`; `warren adopt {name}` registers it"
+        )));
+    }
+    d.tmux
+        .kill_session(&p.session_id)
+        .await
+        .map_err(|e| d.tmux_error(e))
+}
+
+/// The caller's environment, cleaned, plus the profile's and `--env`, with a UTF-8 locale.
+pub fn session_env(
+    req: &NewRequest,
+    profile_env: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, ApiError> {
+    let mut env: BTreeMap<String, String> = req
+        .env
+        .iter()
+        .filter(|(k, _)| !REMOVED_ENV.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    env.extend(profile_env.clone());
+    env.extend(req.env_extra.clone());
+    for (k, v) in &env {
+        if k.is_empty() || k.contains('=') || k.contains('\0') || v.contains('\0') {
+            return Err(ApiError::bad_field(
+                "env",
+                format!(
+                    "invalid variable {k:?}: names are non-empty without '=' and nothing may contain NUL"
+                ),
+            ));
+        }
+    }
+    if !["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .any(|k| env.get(*k).is_some_and(|v| !v.is_empty()))
+    {
+        env.insert("LANG".into(), "C.UTF-8".into());
+    }
+    Ok(env)
+}
+
+/// Stores the environment for restarts and resumes: 0600, never logged.
+fn write_env(dir: &std::path::Path, env: &BTreeMap<String, String>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(dir.join("env.json"))?;
+    f.write_all(serde_json::to_string(env).unwrap_or_default().as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_is_cleaned_and_gets_a_utf8_locale() {
+        let req = NewRequest {
+            env: [
+                ("CLAUDECODE", "1"),
+                ("TMUX", "/x"),
+                ("PATH", "/bin"),
+                ("CLAUDE_CODE_SSE_PORT", "9"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+            env_extra: [("A".to_string(), "b".to_string())].into(),
+            ..Default::default()
+        };
+        let env = session_env(&req, &BTreeMap::new()).unwrap();
+        assert_eq!(
+            env.keys().cloned().collect::<Vec<_>>(),
+            ["A", "LANG", "PATH"]
+        );
+        assert_eq!(env["LANG"], "C.UTF-8");
+    }
+
+    #[test]
+    fn bad_env_names_the_field() {
+        let req = NewRequest {
+            env_extra: [("A=B".to_string(), "x".to_string())].into(),
+            ..Default::default()
+        };
+        let err = session_env(&req, &BTreeMap::new()).unwrap_err();
+        assert!(err.body.message.contains("`env`"), "{}", err.body.message);
+    }
+}

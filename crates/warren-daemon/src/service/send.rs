@@ -1,0 +1,132 @@
+//! `send`: literal text (Enter separately after the profile's settle delay), acknowledged when
+//! its echo or a screen change is seen; `wait` matches only output that arrives after it.
+
+use super::{timeout_of, wait_progress};
+use crate::Daemon;
+use crate::session::Cmd;
+use regex::Regex;
+use std::sync::Arc;
+use std::time::Duration;
+use warren_proto::{Ack, ApiError, ErrorCode, MAX_BODY_BYTES, SendAnswer, SendRequest};
+
+/// Sends; a retried key answers what the first attempt answered, never sending twice.
+pub async fn run(
+    d: &Arc<Daemon>,
+    key: &str,
+    req: SendRequest,
+    idem: Option<String>,
+) -> Result<SendAnswer, ApiError> {
+    if req.text.len() > MAX_BODY_BYTES {
+        return Err(ApiError::new(
+            ErrorCode::TooLarge,
+            format!("text is {} bytes; the limit is 16 MiB", req.text.len()),
+        )
+        .with_hint("write it to a file and have the session read the file"));
+    }
+    let re = req
+        .wait
+        .as_deref()
+        .map(Regex::new)
+        .transpose()
+        .map_err(|e| ApiError::bad_field("wait", e))?;
+    let h = d.lookup(key)?;
+    if h.state().is_terminal() {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("session {} has ended ({})", h.name, h.state()),
+        )
+        .with_hint(format!("see `warren status {}`", h.name)));
+    }
+    if let Some(k) = &idem {
+        if let Some(prev) = d
+            .store
+            .idem_claim(k, "send", Some(&h.id), crate::store::now_ms())
+            .map_err(ApiError::internal)?
+        {
+            return Ok(match prev.response.and_then(|r| serde_json::from_str(&r).ok()) {
+                Some(answer) => answer,
+                None => SendAnswer {
+                    ack: Ack::Unconfirmed,
+                    reason: "an earlier attempt with this key was cut short; it was not sent again, and whether it arrived is unknown (see `warren output`)".into(),
+                    signal: "idempotency".into(),
+                    offset: h.offset(),
+                    matched: None,
+                    matched_line: None,
+                    response: None,
+                    cost: None,
+                    turns: None,
+                },
+            });
+        }
+    }
+    let (reply, rx) = tokio::sync::oneshot::channel();
+    if !h.send(Cmd::Send {
+        text: req.text,
+        enter: req.enter.unwrap_or(true),
+        reply,
+    }) {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("session {} has ended", h.name),
+        ));
+    }
+    let before = rx.await.map_err(|_| {
+        ApiError::new(
+            ErrorCode::Conflict,
+            format!("session {} ended during the send", h.name),
+        )
+    })??;
+    let mut answer = acknowledge(d, &h, before).await;
+    if let Some(re) = re {
+        let timeout = timeout_of(req.timeout_ms, Duration::from_secs(30));
+        let found = super::wait::follow(&h, before, re, timeout).await;
+        answer.matched = Some(found.is_some());
+        answer.matched_line = found;
+    }
+    if let Some(k) = &idem {
+        if let Err(e) = d
+            .store
+            .idem_complete(k, &serde_json::to_string(&answer).unwrap_or_default())
+        {
+            tracing::error!("storing idempotent answer: {e}");
+        }
+    }
+    Ok(answer)
+}
+
+/// Acked when output grows past `before` (the echo) within the ack timeout.
+pub async fn acknowledge(d: &Daemon, h: &crate::session::SessionHandle, before: u64) -> SendAnswer {
+    let mut rx = h.watch();
+    let seen = wait_progress(
+        &mut rx,
+        Duration::from_millis(d.config.ack_timeout_ms),
+        |p| p.offset > before,
+    )
+    .await;
+    let (ack, signal, reason) = match seen {
+        Some(_) => (
+            Ack::Acked,
+            "echo",
+            "the input's echo or a screen change was seen".to_string(),
+        ),
+        None => (
+            Ack::Unconfirmed,
+            "none",
+            format!(
+                "sent, but no echo or screen change within {} ms",
+                d.config.ack_timeout_ms
+            ),
+        ),
+    };
+    SendAnswer {
+        ack,
+        reason,
+        signal: signal.into(),
+        offset: before,
+        matched: None,
+        matched_line: None,
+        response: None,
+        cost: None,
+        turns: None,
+    }
+}

@@ -1,0 +1,271 @@
+//! The session actor: one task per live session. It serialises the session's tmux I/O (a
+//! send's text and its Enter are never interleaved with another send), reads the screen when
+//! output settles (debounced, never on a timer sweep), and turns observations into transitions.
+
+use super::SessionHandle;
+use super::status::{Observation, step};
+use crate::Daemon;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::{Instant, sleep_until};
+use warren_proto::{ApiError, SessionState};
+
+/// Quiet time after output before the screen is read.
+const SCREEN_DEBOUNCE: Duration = Duration::from_millis(40);
+/// Longest a busy stream goes without a screen read.
+const SCREEN_MAX_DELAY: Duration = Duration::from_millis(250);
+/// Text longer than this, or with a newline, goes through a paste buffer.
+const LITERAL_MAX: usize = 4096;
+
+/// What the actor is asked to do.
+pub enum Cmd {
+    /// Type text (and Enter); answers the output offset just before it.
+    Send {
+        /// Literal text.
+        text: String,
+        /// Submit after it.
+        enter: bool,
+        /// The answer.
+        reply: oneshot::Sender<Result<u64, ApiError>>,
+    },
+    /// Send named keys; answers the offset before.
+    Keys {
+        /// tmux key names.
+        keys: Vec<String>,
+        /// The answer.
+        reply: oneshot::Sender<Result<u64, ApiError>>,
+    },
+    /// End the session.
+    Kill {
+        /// Done.
+        reply: oneshot::Sender<Result<(), ApiError>>,
+    },
+    /// The process exited (from the pane-died hook or a listing).
+    Exited {
+        /// Exit status.
+        code: Option<i32>,
+        /// Signal.
+        signal: Option<i32>,
+    },
+    /// Its tmux session or server vanished.
+    Vanished(String),
+    /// Output arrived.
+    Activity,
+}
+
+/// Runs the actor until the session ends.
+pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedReceiver<Cmd>) {
+    let quiescence = Duration::from_millis(d.config.quiescence_ms);
+    let stuck_after = Duration::from_secs(d.config.stuck_after_secs);
+    let mut screen_due: Option<Instant> = h
+        .profile
+        .reads_screen
+        .then(|| Instant::now() + SCREEN_DEBOUNCE);
+    let mut first_unchecked: Option<Instant> = None;
+    let mut quiet_due: Option<Instant> = Some(Instant::now() + quiescence);
+    let mut stuck_due: Option<Instant> = None;
+    let far = || Instant::now() + Duration::from_secs(86400 * 365);
+    loop {
+        if h.state().is_terminal() || h.is_removed() {
+            return;
+        }
+        tokio::select! {
+            cmd = rx.recv() => {
+                let Some(cmd) = cmd else { return };
+                match cmd {
+                    Cmd::Activity => {
+                        let now = Instant::now();
+                        quiet_due = Some(now + quiescence);
+                        stuck_due = Some(now + stuck_after);
+                        if h.profile.reads_screen {
+                            let first = *first_unchecked.get_or_insert(now);
+                            screen_due = Some((now + SCREEN_DEBOUNCE).min(first + SCREEN_MAX_DELAY));
+                        } else {
+                            observe(&d, &h, Observation::Screen(None)).await;
+                        }
+                    }
+                    Cmd::Send { text, enter, reply } => {
+                        let r = deliver(&d, &h, &text, enter).await;
+                        let _ = reply.send(r);
+                    }
+                    Cmd::Keys { keys, reply } => {
+                        let before = h.offset();
+                        let r = match pane(&h) {
+                            Ok(p) => d.tmux.send_keys(&p, &keys).await.map(|_| before).map_err(|e| d.tmux_error(e)),
+                            Err(e) => Err(e),
+                        };
+                        let _ = reply.send(r);
+                    }
+                    Cmd::Kill { reply } => {
+                        let _ = reply.send(kill(&d, &h).await);
+                    }
+                    Cmd::Exited { code, signal } => {
+                        if !h.row().kill_pending {
+                            if let Err(e) = d.store.set_exit(&h.id, code) {
+                                tracing::error!("storing exit status: {e}");
+                            }
+                            h.update(|r| r.exit_code = code);
+                            observe(&d, &h, Observation::Exited { code, signal }).await;
+                            d.publish_exit(&h, code, signal);
+                        }
+                    }
+                    Cmd::Vanished(why) => {
+                        if !h.row().kill_pending {
+                            observe(&d, &h, Observation::Vanished(why)).await;
+                        }
+                    }
+                }
+            }
+            _ = sleep_until(screen_due.unwrap_or_else(far)), if screen_due.is_some() => {
+                screen_due = None;
+                first_unchecked = None;
+                if let Ok(p) = pane(&h) {
+                    if let Ok(screen) = d.tmux.capture(&p, None).await {
+                        let class = h.profile.classify(&screen);
+                        observe(&d, &h, Observation::Screen(class)).await;
+                    }
+                }
+            }
+            _ = sleep_until(quiet_due.unwrap_or_else(far)), if quiet_due.is_some() => {
+                quiet_due = None;
+                observe(&d, &h, Observation::Quiet).await;
+            }
+            _ = sleep_until(stuck_due.unwrap_or_else(far)), if stuck_due.is_some() => {
+                stuck_due = None;
+                observe(&d, &h, Observation::NoProgress).await;
+            }
+        }
+    }
+}
+
+fn pane(h: &SessionHandle) -> Result<String, ApiError> {
+    h.row().tmux_pane.ok_or_else(|| {
+        ApiError::new(
+            warren_proto::ErrorCode::Conflict,
+            format!("session {} has no tmux pane yet", h.name),
+        )
+    })
+}
+
+/// Applies the status engine's verdict; pastes a pending prompt once the agent is first idle.
+async fn observe(d: &Arc<Daemon>, h: &Arc<SessionHandle>, obs: Observation) {
+    let Some(next) = step(h.state(), &obs, &h.profile) else {
+        return;
+    };
+    d.transition(h, next);
+    if h.state() == SessionState::Idle {
+        if let Some(prompt) = h.row().pending_prompt {
+            if let Err(e) = d.store.clear_prompt(&h.id) {
+                tracing::error!("clearing prompt: {e}");
+            }
+            h.update(|r| r.pending_prompt = None);
+            if let Err(e) = deliver(d, h, &prompt, true).await {
+                tracing::warn!(session = %h.name, "pasting the initial prompt failed: {e}");
+            }
+        }
+    }
+}
+
+/// Types the text (literally or through a paste buffer), then Enter after the settle delay.
+async fn deliver(
+    d: &Arc<Daemon>,
+    h: &Arc<SessionHandle>,
+    text: &str,
+    enter: bool,
+) -> Result<u64, ApiError> {
+    let pane = pane(h)?;
+    let before = crate::outlog::total_len(&h.dir).unwrap_or_else(|_| h.offset());
+    let multiline = text.contains('\n');
+    if !text.is_empty() {
+        let sent = if multiline || text.len() > LITERAL_MAX {
+            paste(d, h, &pane, text).await
+        } else {
+            d.tmux
+                .send_literal(&pane, text)
+                .await
+                .map_err(|e| d.tmux_error(e))
+        };
+        sent?;
+    }
+    if enter {
+        let settle = Duration::from_millis(h.profile.settle_ms);
+        if !text.is_empty() {
+            tokio::time::sleep(settle).await;
+        }
+        d.tmux
+            .send_keys(&pane, &["Enter".to_string()])
+            .await
+            .map_err(|e| d.tmux_error(e))?;
+        if multiline && h.profile.multiline_extra_enter {
+            tokio::time::sleep(settle).await;
+            d.tmux
+                .send_keys(&pane, &["Enter".to_string()])
+                .await
+                .map_err(|e| d.tmux_error(e))?;
+        }
+        observe_input(d, h).await;
+    }
+    Ok(before)
+}
+
+async fn observe_input(d: &Arc<Daemon>, h: &Arc<SessionHandle>) {
+    if let Some(next) = step(h.state(), &Observation::InputSent, &h.profile) {
+        d.transition(h, next);
+    }
+}
+
+async fn paste(
+    d: &Arc<Daemon>,
+    h: &Arc<SessionHandle>,
+    pane: &str,
+    text: &str,
+) -> Result<(), ApiError> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let file = h.dir.join(format!("paste-{}.txt", uuid::Uuid::new_v4()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&file)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    let result = match written {
+        Ok(()) => {
+            let buffer = format!("warren-{}", uuid::Uuid::new_v4().simple());
+            d.tmux
+                .paste_file(pane, &buffer, &file)
+                .await
+                .map_err(|e| d.tmux_error(e))
+        }
+        Err(e) => Err(d.disk_error(h, e)),
+    };
+    let _ = std::fs::remove_file(&file);
+    result
+}
+
+/// Kill: the intent is stored first, so a daemon killed halfway finishes it on restart.
+async fn kill(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiError> {
+    if h.state().is_terminal() {
+        return Ok(());
+    }
+    d.store
+        .set_kill_pending(&h.id, true)
+        .map_err(ApiError::internal)?;
+    h.update(|r| r.kill_pending = true);
+    if let Some(s) = h.row().tmux_session {
+        d.tmux.kill_session(&s).await.map_err(|e| d.tmux_error(e))?;
+    }
+    if let Some(next) = step(
+        h.state(),
+        &Observation::Killed("killed by request".into()),
+        &h.profile,
+    ) {
+        d.transition(h, next);
+    }
+    d.store
+        .set_kill_pending(&h.id, false)
+        .map_err(ApiError::internal)?;
+    h.update(|r| r.kill_pending = false);
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! One session: its handle (what readers see), its actor (one task that serialises the
+//! session's I/O and runs the status engine) and its output tail.
+
+pub mod actor;
+pub mod matcher;
+pub mod status;
+pub mod tail;
+
+use crate::profiles::Profile;
+use crate::store::{SessionRow, now_ms, rfc3339};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use tokio::sync::{Notify, mpsc, watch};
+use warren_proto::{SessionInfo, SessionName, SessionState};
+
+pub use actor::Cmd;
+
+/// What waiters watch: the output end and the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Global offset of the end of recorded output.
+    pub offset: u64,
+    /// Current state.
+    pub state: SessionState,
+}
+
+/// A session as the rest of the daemon holds it.
+pub struct SessionHandle {
+    /// warren's id.
+    pub id: String,
+    /// Its name.
+    pub name: SessionName,
+    /// Creation time.
+    pub created_ms: i64,
+    /// Its directory (output log, env).
+    pub dir: PathBuf,
+    /// Its profile.
+    pub profile: Profile,
+    row: RwLock<SessionRow>,
+    progress: watch::Sender<Progress>,
+    cmd: mpsc::UnboundedSender<Cmd>,
+    /// Rung by the file watcher when the output log changes.
+    pub wake: Arc<Notify>,
+    removed: AtomicBool,
+}
+
+impl SessionHandle {
+    /// A handle and the receiving end of its command channel (for the actor).
+    pub fn new(
+        row: SessionRow,
+        dir: PathBuf,
+        profile: Profile,
+        offset: u64,
+    ) -> (Arc<Self>, mpsc::UnboundedReceiver<Cmd>) {
+        let (cmd, rx) = mpsc::unbounded_channel();
+        let (progress, _) = watch::channel(Progress {
+            offset,
+            state: row.state,
+        });
+        let name = SessionName::new(&row.name).unwrap_or_else(|_| {
+            SessionName::new("invalid").unwrap_or_else(|e| unreachable!("{e}"))
+        });
+        let h = Arc::new(Self {
+            id: row.id.clone(),
+            name,
+            created_ms: row.created_ms,
+            dir,
+            profile,
+            row: RwLock::new(row),
+            progress,
+            cmd,
+            wake: Arc::new(Notify::new()),
+            removed: AtomicBool::new(false),
+        });
+        (h, rx)
+    }
+
+    /// A copy of the stored row.
+    pub fn row(&self) -> SessionRow {
+        self.row
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Changes the in-memory row (after the store was written).
+    pub fn update(&self, f: impl FnOnce(&mut SessionRow)) {
+        let mut row = self
+            .row
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut row);
+        let state = row.state;
+        drop(row);
+        self.progress.send_modify(|p| p.state = state);
+    }
+
+    /// Current state.
+    pub fn state(&self) -> SessionState {
+        self.progress.borrow().state
+    }
+
+    /// Current end of output.
+    pub fn offset(&self) -> u64 {
+        self.progress.borrow().offset
+    }
+
+    /// Moves the output end forward.
+    pub fn advance(&self, offset: u64) {
+        self.progress.send_if_modified(|p| {
+            let changed = offset > p.offset;
+            p.offset = p.offset.max(offset);
+            changed
+        });
+    }
+
+    /// Watches output and state.
+    pub fn watch(&self) -> watch::Receiver<Progress> {
+        self.progress.subscribe()
+    }
+
+    /// Sends a command to the actor; false when it is gone (the session ended).
+    pub fn send(&self, c: Cmd) -> bool {
+        self.cmd.send(c).is_ok()
+    }
+
+    /// Whether this is the session of tmux pane `pane` in tmux session `session`.
+    pub fn matches_pane(&self, pane: &str, session: &str) -> bool {
+        let row = self
+            .row
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        row.tmux_pane.as_deref() == Some(pane)
+            && (session.is_empty() || row.tmux_session.as_deref() == Some(session))
+    }
+
+    /// Marks it removed (cleanup) so its tasks end.
+    pub fn mark_removed(&self) {
+        self.removed.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    /// Whether cleanup removed it.
+    pub fn is_removed(&self) -> bool {
+        self.removed.load(Ordering::Acquire)
+    }
+
+    /// What `status` and `ls` show.
+    pub fn info(&self, stale_after_secs: u64) -> SessionInfo {
+        let r = self.row();
+        let now = now_ms();
+        let age_ms = (now - r.created_ms).max(0) as u64;
+        let stale_warning =
+            (!r.state.is_terminal() && age_ms / 1000 > stale_after_secs).then(|| {
+                format!(
+                    "running for {}; sessions alive for more than {} should be checked",
+                    warren_proto::format_duration(std::time::Duration::from_millis(age_ms)),
+                    warren_proto::format_duration(std::time::Duration::from_secs(stale_after_secs))
+                )
+            });
+        SessionInfo {
+            id: r.id.clone(),
+            name: self.name.clone(),
+            kind: r.kind.clone(),
+            profile: r.profile.clone(),
+            state: r.state,
+            signal: r.signal.clone(),
+            since: rfc3339(r.since_ms),
+            detail: r.detail.clone(),
+            created_at: rfc3339(r.created_ms),
+            pid: r.pid,
+            cwd: r.cwd.clone(),
+            command: r.command.clone(),
+            exit_code: r.exit_code,
+            cost: r.cost,
+            turns: r.turns,
+            output_offset: self.offset(),
+            tmux_session: Some(r.name.clone()).filter(|_| r.tmux_session.is_some()),
+            job_slug: r.job_slug.clone(),
+            stale_warning,
+            age_secs: ((now - r.since_ms).max(0) / 1000) as u64,
+            transitions: Vec::new(),
+        }
+    }
+}
+
+/// Milliseconds of the current state, for tests of ages.
+pub fn since_ms(h: &SessionHandle) -> i64 {
+    h.row().since_ms
+}

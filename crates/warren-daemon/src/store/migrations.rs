@@ -1,0 +1,71 @@
+//! Schema migrations: only ever appended, never edited. `PRAGMA user_version` counts them.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: sessions, transitions, events, idempotency keys.
+    "CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        state TEXT NOT NULL,
+        signal TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        since_ms INTEGER NOT NULL,
+        created_ms INTEGER NOT NULL,
+        cwd TEXT NOT NULL,
+        command TEXT NOT NULL,
+        pid INTEGER,
+        exit_code INTEGER,
+        tmux_session TEXT,
+        tmux_pane TEXT,
+        gate TEXT NOT NULL,
+        job_slug TEXT,
+        pending_prompt TEXT,
+        kill_pending INTEGER NOT NULL DEFAULT 0,
+        idem_key TEXT,
+        cost REAL,
+        turns INTEGER
+    );
+    CREATE INDEX sessions_by_name ON sessions(name, created_ms);
+    CREATE UNIQUE INDEX sessions_by_idem ON sessions(idem_key) WHERE idem_key IS NOT NULL;
+    CREATE TABLE transitions (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        signal TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+    );
+    CREATE INDEX transitions_by_session ON transitions(session_id, id);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_ms INTEGER NOT NULL,
+        session_id TEXT NOT NULL,
+        session TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL
+    );
+    CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        verb TEXT NOT NULL,
+        session_id TEXT,
+        response TEXT,
+        at_ms INTEGER NOT NULL
+    );",
+];
+
+/// Applies the migrations this database has not seen.
+pub fn apply(conn: &Connection) -> rusqlite::Result<()> {
+    let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let done = usize::try_from(done).unwrap_or(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        conn.execute_batch(&format!(
+            "BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;",
+            i + 1
+        ))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Wire types of warren's API. Every front end (CLI, HTTP, MCP) speaks these.
+//!
+//! Rules: fields are added, never renamed; units are in names (`_ms`, `_secs`); events are
+//! tagged with `type` and consumers ignore types they do not know.
+
+mod duration;
+mod error;
+mod event;
+mod name;
+mod session;
+mod signal;
+
+pub use duration::{DurationError, format_duration, parse_duration};
+pub use error::{ApiError, ErrorBody, ErrorCode, exit};
+pub use event::{Event, EventKind, OutputChunk};
+pub use name::{NameError, SessionName};
+pub use session::*;
+pub use signal::Signal;
+
+/// The protocol version the daemon and its clients must share. An integer, bumped on any
+/// incompatible change of the API; not the crate version.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The largest request body and `send` text the daemon accepts (16 MiB).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Header carrying the idempotency key of `new`, `send` and `kill`.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";

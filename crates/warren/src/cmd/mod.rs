@@ -1,0 +1,81 @@
+//! One file per group of verbs; `run` routes every command.
+
+mod daemon;
+mod demo;
+mod events;
+mod find;
+mod health;
+mod kill;
+mod new;
+mod output;
+mod send;
+mod setup;
+mod show;
+mod wait;
+
+use crate::cli::{Cli, Cmd};
+use crate::ctx::Ctx;
+
+/// Runs a command and returns the process exit code.
+pub async fn run(cli: Cli) -> i32 {
+    let ctx = Ctx::new();
+    let result = match cli.cmd {
+        Cmd::Daemon(a) => daemon::run(&ctx, a, cli.verbose).await,
+        Cmd::New(a) => new::run(&ctx, a).await,
+        Cmd::Ls { status, json } => show::ls(&ctx, status, json).await,
+        Cmd::Status { name, json } => show::status(&ctx, &name, json).await,
+        Cmd::Send(a) => send::send(&ctx, a).await,
+        Cmd::Keys { name, keys, json } => send::keys(&ctx, &name, keys, json).await,
+        Cmd::Wait(a) => wait::run(&ctx, a).await,
+        Cmd::Output(a) => output::output(&ctx, a).await,
+        Cmd::Tail {
+            name,
+            follow,
+            lines,
+        } => output::tail(&ctx, &name, follow, lines).await,
+        Cmd::Events {
+            since,
+            follow,
+            session,
+            types,
+        } => events::run(&ctx, since, follow, session, types).await,
+        Cmd::Health {
+            name,
+            session,
+            format,
+            json,
+        } => {
+            health::run(
+                &ctx,
+                name.or(session),
+                json || format == crate::cli::Format::Json,
+            )
+            .await
+        }
+        Cmd::Kill { name, json } => kill::kill(&ctx, &name, json).await,
+        Cmd::Cleanup {
+            dry_run,
+            older_than,
+            all,
+            yes,
+            json,
+        } => kill::cleanup(&ctx, dry_run, older_than, all, yes, json).await,
+        Cmd::Find { all, json } => find::find(&ctx, all, json).await,
+        Cmd::Adopt {
+            tmux_name,
+            as_name,
+            profile,
+            json,
+        } => find::adopt(&ctx, tmux_name, as_name, profile, json).await,
+        Cmd::Attach { name } => find::attach(&ctx, &name).await,
+        Cmd::Token => setup::token(&ctx).await,
+        Cmd::Completions { shell } => setup::completions(shell),
+        Cmd::Setup { instar } => setup::setup(&ctx, instar).await,
+        Cmd::Demo => demo::run(&ctx).await,
+        Cmd::Pipe { .. } => Ok(0),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => crate::fail(&e),
+    }
+}

@@ -1,0 +1,134 @@
+//! `warren token`, `warren completions`, `warren setup --instar`.
+
+use crate::ctx::Ctx;
+use crate::usage;
+use warren_proto::{ApiError, ErrorCode, exit};
+
+pub async fn token(ctx: &Ctx) -> Result<i32, ApiError> {
+    // The daemon makes the token on its first start.
+    if !ctx.paths.token.exists() {
+        ctx.client().await?;
+    }
+    let t = std::fs::read_to_string(&ctx.paths.token)
+        .map_err(|e| ApiError::internal(format!("reading {}: {e}", ctx.paths.token.display())))?;
+    println!("{}", t.trim());
+    Ok(exit::OK)
+}
+
+pub fn completions(shell: clap_complete::Shell) -> Result<i32, ApiError> {
+    use clap::CommandFactory as _;
+    clap_complete::generate(
+        shell,
+        &mut crate::cli::Cli::command(),
+        "warren",
+        &mut std::io::stdout(),
+    );
+    Ok(exit::OK)
+}
+
+/// Writes the token where the instar-session skill reads it (`.instar/config.json`,
+/// `auth.token`), turns TCP on at 127.0.0.1:4040, and restarts the daemon to apply it.
+pub async fn setup(ctx: &Ctx, instar: bool) -> Result<i32, ApiError> {
+    if !instar {
+        return Err(usage("say what to set up: `warren setup --instar`"));
+    }
+    let cwd = std::env::current_dir().map_err(|e| usage(format!("no current directory: {e}")))?;
+    ctx.paths
+        .create_dirs()
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let token = warren_daemon::token::load_or_create(&ctx.paths.token)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let dir = cwd.join(".instar");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ApiError::internal(format!("creating {}: {e}", dir.display())))?;
+    let file = dir.join("config.json");
+    let mut json: serde_json::Value = std::fs::read(&file)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_else(|| serde_json::json!({}));
+    if !json.is_object() {
+        json = serde_json::json!({});
+    }
+    json["auth"] = match json.get("auth") {
+        Some(a) if a.is_object() => a.clone(),
+        _ => serde_json::json!({}),
+    };
+    json["auth"]["token"] = serde_json::Value::String(token);
+    write_private(
+        &file,
+        serde_json::to_string_pretty(&json)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    set_config(
+        &ctx.paths.config_file,
+        &[
+            ("tcp", "127.0.0.1:4040".to_string()),
+            ("instar_cwd", cwd.to_string_lossy().into_owned()),
+        ],
+    )?;
+    println!("wrote the token to {}", file.display());
+    println!(
+        "set tcp = 127.0.0.1:4040 in {}",
+        ctx.paths.config_file.display()
+    );
+    let running = warren_client::daemon_answers(&ctx.existing())
+        .await
+        .ok()
+        .flatten()
+        .is_some();
+    if running {
+        let stop = tokio::process::Command::new(
+            std::env::current_exe().unwrap_or_else(|_| "warren".into()),
+        )
+        .args(["daemon", "stop"])
+        .status()
+        .await;
+        if stop.map(|s| !s.success()).unwrap_or(true) {
+            return Err(ApiError::new(
+                ErrorCode::Unavailable,
+                "could not restart the daemon; run `warren daemon restart`",
+            ));
+        }
+    }
+    ctx.client().await?;
+    println!(
+        "the daemon listens on http://127.0.0.1:4040 (try: curl -s http://localhost:4040/health)"
+    );
+    Ok(exit::OK)
+}
+
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))
+}
+
+/// Sets top-level string keys in a TOML file, keeping its other lines.
+fn set_config(path: &std::path::Path, pairs: &[(&str, String)]) -> Result<(), ApiError> {
+    let old = std::fs::read_to_string(path).unwrap_or_default();
+    let mut lines: Vec<String> = old.lines().map(str::to_owned).collect();
+    // Top-level keys must come before the first table header.
+    let first_table = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with('['))
+        .unwrap_or(lines.len());
+    for (key, value) in pairs {
+        let line = format!("{key} = {}", serde_json::Value::String(value.clone()));
+        let existing = lines[..first_table]
+            .iter()
+            .position(|l| l.split('=').next().map(str::trim) == Some(key));
+        match existing {
+            Some(i) => lines[i] = line,
+            None => lines.insert(0, line),
+        }
+    }
+    write_private(path, (lines.join("\n") + "\n").as_bytes())
+}

@@ -1,0 +1,86 @@
+//! `warren ls` and `warren status`.
+
+use crate::ctx::{Ctx, print_json, seg};
+use std::time::Duration;
+use warren_proto::{ApiError, SessionInfo, exit, format_duration};
+
+pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, ApiError> {
+    let path = match &status {
+        Some(s) => format!("/v1/sessions?status={}", seg(s)),
+        None => "/v1/sessions".into(),
+    };
+    let all: Vec<SessionInfo> = ctx.get(&path).await?;
+    if json {
+        print_json(&all);
+        return Ok(exit::OK);
+    }
+    if all.is_empty() {
+        println!("no sessions");
+        return Ok(exit::OK);
+    }
+    let w = all
+        .iter()
+        .map(|s| s.name.as_str().len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "{:w$}  {:13}  {:18}  {:>7}  {:8}  PID",
+        "NAME", "STATE", "SIGNAL", "AGE", "PROFILE"
+    );
+    for s in &all {
+        let pid = s.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+        let stale = if s.stale_warning.is_some() {
+            "  (stale)"
+        } else {
+            ""
+        };
+        println!(
+            "{:w$}  {:13}  {:18}  {:>7}  {:8}  {pid}{stale}",
+            s.name.as_str(),
+            s.state.as_str(),
+            s.signal.name(),
+            format_duration(Duration::from_secs(s.age_secs)),
+            s.profile
+        );
+    }
+    Ok(exit::OK)
+}
+
+pub async fn status(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> {
+    let s: SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(name))).await?;
+    if json {
+        print_json(&s);
+        return Ok(exit::OK);
+    }
+    println!("name:     {}", s.name);
+    println!("id:       {}", s.id);
+    println!(
+        "state:    {} for {} ({}: {})",
+        s.state,
+        format_duration(Duration::from_secs(s.age_secs)),
+        s.signal,
+        s.detail
+    );
+    println!("profile:  {} ({})", s.profile, s.kind);
+    println!("command:  {}", s.command.join(" "));
+    println!("cwd:      {}", s.cwd);
+    println!(
+        "pid:      {}",
+        s.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into())
+    );
+    if let Some(c) = s.exit_code {
+        println!("exit:     {c}");
+    }
+    println!("created:  {}", s.created_at);
+    println!("output:   {} bytes", s.output_offset);
+    if let Some(w) = &s.stale_warning {
+        println!("warning:  {w}");
+    }
+    println!("transitions:");
+    for t in &s.transitions {
+        let from = t.from.map(|f| f.as_str()).unwrap_or("-");
+        println!("  {}  {from} -> {}  {}  {}", t.at, t.to, t.signal, t.detail);
+    }
+    Ok(exit::OK)
+}

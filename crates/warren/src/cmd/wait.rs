@@ -1,0 +1,42 @@
+//! `warren wait NAME [REGEX | --state STATE] [--timeout DUR]`: exit 0 matched, 1 timed out.
+
+use crate::cli::WaitArgs;
+use crate::ctx::{Ctx, print_json, seg};
+use crate::usage;
+use warren_proto::{ApiError, SessionState, WaitAnswer, WaitRequest, exit};
+
+pub async fn run(ctx: &Ctx, a: WaitArgs) -> Result<i32, ApiError> {
+    let name = a
+        .name
+        .clone()
+        .or(a.session.clone())
+        .ok_or_else(|| usage("give a session name"))?;
+    let pattern = a.pattern_flag.clone().or(a.pattern.clone());
+    let state = match &a.state {
+        Some(s) => Some(SessionState::parse(s).ok_or_else(|| usage(format!("unknown state {s:?}; states: starting, running, idle, waiting_input, paused, stopped, completed, failed, killed, lost, stuck, unknown")))?),
+        None => None,
+    };
+    if pattern.is_some() == state.is_some() {
+        return Err(usage("give either a REGEX or --state STATE"));
+    }
+    let req = WaitRequest {
+        pattern,
+        state,
+        timeout_ms: a.timeout.map(|t| t.as_millis() as u64),
+    };
+    let ans: WaitAnswer = ctx
+        .post(&format!("/v1/sessions/{}/wait", seg(&name)), &req)
+        .await?;
+    if a.json {
+        print_json(&ans);
+    } else if ans.matched {
+        println!("{}", ans.line.as_deref().unwrap_or(ans.state.as_str()));
+    } else {
+        eprintln!("timed out (state {})", ans.state);
+    }
+    Ok(if ans.matched {
+        exit::OK
+    } else {
+        exit::TIMEOUT_OR_DEAD
+    })
+}
