@@ -28,7 +28,8 @@ pub struct Autostart {
 pub async fn daemon_answers(client: &Client) -> Result<Option<HealthCheck>, ClientError> {
     match client.get::<HealthCheck>("/health").await {
         Ok(h) => Ok(Some(h)),
-        Err(ClientError::Unreachable { .. }) => Ok(None),
+        // A daemon that is dying may still accept and then drop the connection.
+        Err(ClientError::Unreachable { .. } | ClientError::Broken(_)) => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -78,18 +79,29 @@ pub async fn ensure_daemon_running(a: &Autostart) -> Result<Client, ClientError>
             check_protocol(&h)?;
             return Ok(client);
         }
-        if let Ok(Some(status)) = child.try_wait() {
-            return Err(unavailable(format!(
-                "the warren daemon exited at start ({status}); see {}",
-                a.log.display()
-            )));
-        }
         if tokio::time::Instant::now() > deadline {
             return Err(unavailable(format!(
                 "the warren daemon did not answer within {}s; see {}",
                 START_TIMEOUT.as_secs(),
                 a.log.display()
             )));
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            // A dying predecessor may still hold the pid lock for a moment: start again.
+            if tokio::time::Instant::now() + Duration::from_millis(100) > deadline {
+                return Err(unavailable(format!(
+                    "the warren daemon exited at start ({status}); see {}",
+                    a.log.display()
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            child = spawn_daemon(a).map_err(|e| {
+                unavailable(format!(
+                    "cannot start the warren daemon ({}): {e}",
+                    a.exe.display()
+                ))
+            })?;
+            continue;
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_millis(50));

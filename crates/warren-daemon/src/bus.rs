@@ -44,7 +44,9 @@ impl EventBus {
         let id = self
             .store
             .insert_event(at_ms, session_id, session, kind.type_name(), &payload)?;
-        if self.inserted.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+        // Prune as often as the retention is small, at most every PRUNE_EVERY inserts.
+        let every = PRUNE_EVERY.min(self.retention.max(1));
+        if self.inserted.fetch_add(1, Ordering::Relaxed) % every == every - 1 {
             self.store.prune_events(self.retention)?;
         }
         let ev = Arc::new(Event {

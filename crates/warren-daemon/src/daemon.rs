@@ -140,6 +140,17 @@ impl Daemon {
             .ok_or_else(|| ApiError::no_session(key))
     }
 
+    /// A crash point for tests: when `<home>/fault.<name>` exists, it is removed and the daemon
+    /// aborts right here, like `kill -9` at that instant. One stat; nothing in normal use.
+    pub fn fault(&self, name: &str) {
+        let marker = self.paths.home.join(format!("fault.{name}"));
+        if marker.exists() {
+            let _ = std::fs::remove_file(&marker);
+            tracing::warn!("fault point {name}: killing the daemon");
+            let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGKILL);
+        }
+    }
+
     /// The shell command tmux pipes a pane's output into.
     pub fn pipe_command(&self, dir: &std::path::Path) -> String {
         use crate::tmux::quote::sh;

@@ -64,6 +64,7 @@ pub async fn run(paths: Paths, config: Config) -> anyhow::Result<()> {
     reconcile::run(&d).await?;
     tokio::spawn(monitor::exits(d.clone()));
     tokio::spawn(monitor::notices(d.clone(), notice_rx));
+    tokio::spawn(monitor::nudge_tmux(d.clone()));
     let _ = d.store.idem_prune(store::now_ms() - 7 * 86_400_000);
 
     let app = api::router(d.clone());

@@ -32,11 +32,39 @@ pub async fn exits(d: Arc<Daemon>) {
             };
             let code = f.get(1).and_then(|s| s.parse().ok());
             let signal = f.get(2).and_then(|s| s.parse().ok());
-            if let Some(h) = d.registry.by_pane(pane, session) {
-                h.send(Cmd::Exited { code, signal });
+            match d.registry.by_pane(pane, session) {
+                Some(h) => {
+                    tracing::debug!(session = %h.name, line, "pane died");
+                    h.send(Cmd::Exited { code, signal });
+                }
+                None => tracing::debug!(line, "a pane died that is not a session's"),
             }
         }
     }
+}
+
+/// The safety net for tmux's missed SIGCHLD (see `Tmux::nudge`): once a second while any
+/// session is live, and twice right after each spawn (`after_spawn`).
+pub async fn nudge_tmux(d: Arc<Daemon>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if d.registry.live_count() > 0 {
+            d.tmux.nudge();
+        }
+    }
+}
+
+/// Nudges tmux shortly after a spawn, when a quick death is most likely to be missed.
+pub fn after_spawn(d: &Arc<Daemon>) {
+    let d = d.clone();
+    tokio::spawn(async move {
+        for ms in [30, 300] {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            d.tmux.nudge();
+        }
+    });
 }
 
 /// Acts on tmux notifications.

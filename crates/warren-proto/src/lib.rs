@@ -13,7 +13,7 @@ mod signal;
 pub use duration::{DurationError, format_duration, parse_duration};
 pub use error::{ApiError, ErrorBody, ErrorCode, exit};
 pub use event::{Event, EventKind, OutputChunk};
-pub use name::{NameError, SessionName};
+pub use name::{NAME_RULE, NameError, SessionName};
 pub use session::*;
 pub use signal::Signal;
 

@@ -43,6 +43,7 @@ fn main() {
         };
         std::process::exit(code);
     }
+    quiet_on_closed_stdout();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -56,6 +57,26 @@ fn main() {
     let code = runtime.block_on(cmd::run(cli));
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     std::process::exit(code);
+}
+
+/// `warren status | head` ends the CLI quietly, like any Unix tool, instead of a panic in
+/// `println!`. SIGPIPE itself stays ignored: the CLI writes to the daemon's socket, and a
+/// daemon dying mid-request must give an error (and a retry), not kill the CLI.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("failed printing to stdout") {
+            // 128 + SIGPIPE, as a shell reports a process ended by a closed pipe.
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
 
 /// Prints an error the way every command does and returns its exit code.

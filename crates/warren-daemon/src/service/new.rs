@@ -150,6 +150,7 @@ pub async fn run(
         }
         return Err(ApiError::internal(format!("storing the session: {e}")));
     }
+    d.fault("new-after-row");
     let (h, rx) = SessionHandle::new(row.clone(), dir.clone(), profile.clone(), 0);
     d.start_session(h.clone(), rx);
     if let Err(e) = d.bus.publish(
@@ -210,6 +211,7 @@ async fn start_in_tmux(
         other => other,
     }
     .map_err(|e| d.tmux_error(e))?;
+    d.fault("new-after-tmux");
     d.store
         .set_tmux(
             &h.id,
@@ -230,7 +232,9 @@ async fn start_in_tmux(
     d.tmux
         .open_gate(spec.gate)
         .await
-        .map_err(|e| d.tmux_error(e))
+        .map_err(|e| d.tmux_error(e))?;
+    crate::monitor::after_spawn(d);
+    Ok(())
 }
 
 /// A tmux session holds the name: if it is an ended warren session (kept for its screen),

@@ -101,7 +101,9 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
                         let _ = reply.send(kill(&d, &h).await);
                     }
                     Cmd::Exited { code, signal } => {
-                        if !h.row().kill_pending {
+                        if !h.row().kill_pending && !h.state().is_terminal() {
+                            settle_output(&h).await;
+                            let (code, signal) = if code.is_none() && signal.is_none() { dead_status(&d, &h).await } else { (code, signal) };
                             if let Err(e) = d.store.set_exit(&h.id, code) {
                                 tracing::error!("storing exit status: {e}");
                             }
@@ -136,6 +138,53 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
                 observe(&d, &h, Observation::NoProgress).await;
             }
         }
+    }
+}
+
+/// tmux reports a death once it read the pane to its end, but the last bytes may still be on
+/// their way through the pipe helper: let the log stop growing first (bounded), so a session
+/// seen `completed` has its output recorded.
+async fn settle_output(h: &SessionHandle) {
+    const QUIET: Duration = Duration::from_millis(50);
+    const MAX: Duration = Duration::from_secs(2);
+    let deadline = Instant::now() + MAX;
+    let mut rx = h.watch();
+    while Instant::now() < deadline {
+        if tokio::time::timeout(QUIET, rx.changed()).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// tmux can fire `pane-died` on the pty's end of file before it has reaped the child, with
+/// the status still unknown: ask again until tmux knows it (bounded).
+async fn dead_status(d: &Daemon, h: &SessionHandle) -> (Option<i32>, Option<i32>) {
+    let Ok(pane) = pane(h) else {
+        return (None, None);
+    };
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let format = crate::tmux::quote::arg("#{pane_dead_status} #{pane_dead_signal}");
+    loop {
+        if let Ok(out) = d
+            .tmux
+            .run(format!(
+                "display-message -p -t {} {format}",
+                crate::tmux::quote::arg(&pane)
+            ))
+            .await
+        {
+            let line = out.first().cloned().unwrap_or_default();
+            let mut f = line.split(' ');
+            let code = f.next().and_then(|s| s.parse().ok());
+            let signal = f.next().and_then(|s| s.parse().ok());
+            if code.is_some() || signal.is_some() {
+                return (code, signal);
+            }
+        }
+        if Instant::now() > deadline {
+            return (None, None);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
@@ -253,9 +302,11 @@ async fn kill(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiError> {
         .set_kill_pending(&h.id, true)
         .map_err(ApiError::internal)?;
     h.update(|r| r.kill_pending = true);
+    d.fault("kill-after-mark");
     if let Some(s) = h.row().tmux_session {
         d.tmux.kill_session(&s).await.map_err(|e| d.tmux_error(e))?;
     }
+    d.fault("kill-after-tmux");
     if let Some(next) = step(
         h.state(),
         &Observation::Killed("killed by request".into()),

@@ -87,6 +87,7 @@ pub struct Tmux {
     history_limit: u32,
     client: RwLock<Option<Arc<ControlClient>>>,
     connecting: tokio::sync::Mutex<()>,
+    server_pid: std::sync::atomic::AtomicI32,
     notices: mpsc::UnboundedSender<Notice>,
 }
 
@@ -106,6 +107,7 @@ impl Tmux {
             history_limit,
             client: RwLock::new(None),
             connecting: tokio::sync::Mutex::new(()),
+            server_pid: std::sync::atomic::AtomicI32::new(0),
             notices,
         }
     }
@@ -221,12 +223,34 @@ impl Tmux {
         ] {
             c.run(line).await?;
         }
+        let pid = c.run("display-message -p \"#{pid}\"".into()).await?;
+        self.server_pid.store(
+            pid.first().and_then(|p| p.parse().ok()).unwrap_or(0),
+            std::sync::atomic::Ordering::Release,
+        );
         Ok(())
+    }
+
+    /// Sends our tmux server SIGCHLD, so it reaps a child whose death it missed. Debian's tmux
+    /// links libutempter, whose own SIGCHLD handler can swallow the signal while a pane is
+    /// spawned (tmux#311, #4559): the pane then stays a zombie, and `pane-died` never fires.
+    pub fn nudge(&self) {
+        let pid = self.server_pid.load(std::sync::atomic::Ordering::Acquire);
+        if pid > 0 && self.current().is_some() {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGCHLD,
+            );
+        }
     }
 
     /// Runs one command line over the control connection.
     pub async fn run(&self, line: String) -> Result<Vec<String>, TmuxError> {
-        self.client().await?.run(line).await
+        // Only the verb: arguments may carry environment values and typed text.
+        let verb = line.split(' ').next().unwrap_or_default().to_string();
+        let result = self.client().await?.run(line).await;
+        tracing::trace!(verb, ok = result.is_ok(), "tmux");
+        result
     }
 
     /// Runs tmux as a separate process (bootstrap and probes only), with a clean environment
@@ -316,16 +340,26 @@ impl Tmux {
         Ok(created)
     }
 
-    /// Attaches the output pipe unless the pane already has one (`-o`), so an adopted pane
-    /// keeps its existing pipe.
-    pub async fn ensure_pipe(&self, pane: &str, shell_command: &str) -> Result<(), TmuxError> {
+    /// Attaches the output pipe unless the pane already has one, so an adopted pane keeps its
+    /// existing pipe. Not `pipe-pane -o`: that is a toggle, and closes a pipe that exists.
+    pub async fn ensure_pipe(&self, pane: &str, shell_command: &str) -> Result<bool, TmuxError> {
+        let piped = self
+            .run(format!(
+                "display-message -p -t {} {}",
+                arg(pane),
+                arg("#{pane_pipe}")
+            ))
+            .await?;
+        if piped.first().map(String::as_str) == Some("1") {
+            return Ok(false);
+        }
         self.run(format!(
-            "pipe-pane -o -O -t {} {}",
+            "pipe-pane -O -t {} {}",
             arg(pane),
             format_arg(shell_command)
         ))
-        .await
-        .map(drop)
+        .await?;
+        Ok(true)
     }
 
     /// Releases a gate (remembered by tmux if nobody waits yet).

@@ -32,8 +32,10 @@ pub async fn run(
     let mut sse = SseReader::new(body);
     let mut out = std::io::stdout().lock();
     while let Some(data) = sse.next().await {
-        let _ = writeln!(out, "{data}");
-        let _ = out.flush();
+        if writeln!(out, "{data}").and_then(|()| out.flush()).is_err() {
+            // Whoever read us went away (`warren events -f | head`): 128 + SIGPIPE.
+            return Ok(141);
+        }
     }
     Ok(exit::OK)
 }

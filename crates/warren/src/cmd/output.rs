@@ -109,6 +109,9 @@ fn strip(raw: &[u8]) -> String {
     s
 }
 
+/// Exit code when stdout was closed under us: 128 + SIGPIPE, as a shell reports it.
+const CLOSED_STDOUT: i32 = 141;
+
 pub async fn tail(ctx: &Ctx, name: &str, follow: bool, lines: usize) -> Result<i32, ApiError> {
     let client = ctx.client().await?;
     // Subscribe first, then read what is there, so nothing falls between the two.
@@ -160,8 +163,14 @@ pub async fn tail(ctx: &Ctx, name: &str, follow: bool, lines: usize) -> Result<i
                 let end = chunk.offset + bytes.len() as u64;
                 if end > cursor {
                     let skip = (cursor - chunk.offset) as usize;
-                    let _ = out.write_all(&bytes[skip..]);
-                    let _ = out.flush();
+                    if out
+                        .write_all(&bytes[skip..])
+                        .and_then(|()| out.flush())
+                        .is_err()
+                    {
+                        // Whoever read us went away (`warren tail -f x | head`).
+                        return Ok(CLOSED_STDOUT);
+                    }
                     cursor = end;
                 }
             }

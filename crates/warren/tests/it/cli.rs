@@ -1,0 +1,356 @@
+//! The CLI verbs against real tmux.
+
+use crate::{T, full_raw, status, warren};
+
+const FACTORIAL_100: &str = "93326215443944152681699238856266700490715968264381621468592963895217599993229915608941463976156518286253697920827223758251185210916864000000000000000000000000";
+
+#[test]
+fn python_session_new_send_wait_output_status_kill() {
+    let w = warren();
+    let created = w.json(&["new", "calc", "--python"]);
+    assert_eq!(
+        created["state"], "idle",
+        "new waits until python shows its prompt: {created}"
+    );
+    assert_eq!(created["signal"], "screen:ready");
+    let sent = w.json(&[
+        "send",
+        "calc",
+        "import math; print(math.factorial(100))",
+        "--wait",
+        "^>>> ",
+        "-T",
+        "20",
+    ]);
+    assert_eq!(sent["ack"], "acked", "{sent}");
+    assert_eq!(sent["matched"], true, "{sent}");
+    let screen = w.ok(&["output", "calc", "-n", "20"]);
+    assert!(
+        screen.contains(FACTORIAL_100),
+        "the answer is on the screen:\n{screen}"
+    );
+    let s = status(&w, "calc");
+    for field in [
+        "id",
+        "name",
+        "kind",
+        "profile",
+        "state",
+        "signal",
+        "since",
+        "detail",
+        "created_at",
+        "pid",
+        "cwd",
+    ] {
+        assert!(!s[field].is_null(), "status has {field}: {s}");
+    }
+    assert_eq!(s["kind"], "tmux");
+    assert!(
+        s["transitions"].as_array().is_some_and(|t| t.len() >= 2),
+        "transitions are recorded: {s}"
+    );
+    let ls = w.json(&["ls"]);
+    assert_eq!(ls.as_array().map(Vec::len), Some(1), "{ls}");
+    let killed = w.json(&["kill", "calc"]);
+    assert_eq!(
+        (killed["state"].as_str(), killed["signal"].as_str()),
+        (Some("killed"), Some("warren:kill"))
+    );
+    // Killing a session that already ended succeeds.
+    assert_eq!(w.code(&["kill", "calc"]), 0);
+}
+
+#[test]
+fn a_program_that_writes_on_its_first_instruction_loses_nothing() {
+    let w = warren();
+    w.ok(&[
+        "new",
+        "early",
+        "--no-wait",
+        "--",
+        "printf",
+        "first\\nsecond\\n",
+    ]);
+    w.wait_state("early", "completed", T);
+    w.wait_until("both lines are recorded", T, || {
+        full_raw(&w, "early").contains("second")
+    });
+    let raw = full_raw(&w, "early");
+    assert!(
+        raw.starts_with("first\r\nsecond\r\n"),
+        "the very first bytes are recorded: {raw:?}"
+    );
+    let s = status(&w, "early");
+    assert_eq!(
+        (s["signal"].as_str(), s["exit_code"].as_i64()),
+        (Some("process:exit"), Some(0)),
+        "{s}"
+    );
+}
+
+#[test]
+fn exit_status_is_recorded_and_health_says_dead() {
+    let w = warren();
+    w.ok(&["new", "seven", "--no-wait", "--", "sh", "-c", "exit 7"]);
+    w.wait_state("seven", "failed", T);
+    let s = status(&w, "seven");
+    assert_eq!(
+        (s["exit_code"].as_i64(), s["detail"].as_str()),
+        (Some(7), Some("exit status 7")),
+        "{s}"
+    );
+    assert_eq!(w.code(&["health", "seven"]), 1);
+    assert_eq!(w.code(&["health", "nobody"]), 2);
+}
+
+#[test]
+fn health_codes_healthy_and_zombie() {
+    let w = warren();
+    w.ok(&["new", "cat", "--", "cat"]);
+    assert_eq!(w.code(&["health", "cat"]), 0);
+    let json = w.json(&["health", "cat"]);
+    assert_eq!(json["health"], "healthy");
+    // Someone kills its tmux session behind warren's back.
+    let out = w.tmux(&["kill-session", "-t", "=cat"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    w.wait_state("cat", "lost", T);
+    assert_eq!(w.code(&["health", "cat"]), 3);
+    assert!(
+        status(&w, "cat")["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("vanished")
+    );
+}
+
+#[test]
+fn send_delivers_key_names_and_shell_characters_literally() {
+    let w = warren();
+    w.ok(&["new", "echo", "--", "cat"]);
+    let text = r#"C-c Enter $HOME ~ ; echo 'q' "dq" #{pane_id} \\ %1 é ✓"#;
+    let sent = w.json(&["send", "echo", text, "--wait", "pane_id.*✓$"]);
+    assert_eq!(sent["matched"], true, "{sent}");
+    let raw = full_raw(&w, "echo");
+    assert_eq!(
+        raw.matches(text).count(),
+        2,
+        "echoed by the tty and printed by cat, byte for byte: {raw:?}"
+    );
+    // Multi-line text goes through a paste buffer; every line arrives.
+    let sent = w.json(&["send", "echo", "line one\nline two", "--wait", "^line two$"]);
+    assert_eq!(sent["matched"], true, "{sent}");
+}
+
+#[test]
+fn send_wait_matches_only_output_after_the_send() {
+    let w = warren();
+    w.ok(&["new", "w", "--", "cat"]);
+    w.ok(&["send", "w", "alpha", "--wait", "alpha"]);
+    // The tty echoes it and cat prints it: let both copies land before the next send.
+    w.wait_until("cat printed alpha back", T, || {
+        full_raw(&w, "w").matches("alpha").count() == 2
+    });
+    let out = w.run(&["send", "w", "beta", "--wait", "alpha", "--timeout", "1"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "old output must not match: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // `wait` looks at the current screen first.
+    assert_eq!(w.code(&["wait", "w", "beta", "--timeout", "5"]), 0);
+    assert_eq!(
+        w.code(&["wait", "w", "never-printed", "--timeout", "300ms"]),
+        1
+    );
+}
+
+#[test]
+fn keys_and_states() {
+    let w = warren();
+    w.ok(&["new", "sl", "--python"]);
+    w.ok(&["send", "sl", "import time; time.sleep(600)"]);
+    w.wait_state("sl", "running", T);
+    w.ok(&["keys", "sl", "C-c"]);
+    assert_eq!(
+        w.code(&["wait", "sl", "KeyboardInterrupt", "--timeout", "10"]),
+        0
+    );
+    w.wait_state("sl", "idle", T);
+}
+
+#[test]
+fn tail_follow_writes_output_as_it_arrives_and_ends_with_the_session() {
+    let w = warren();
+    w.ok(&["new", "t", "--", "cat"]);
+    let mut child = w
+        .command()
+        .args(["tail", "t", "-f"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        use std::io::Read as _;
+        let mut s = String::new();
+        let _ = std::io::BufReader::new(stdout).read_to_string(&mut s);
+        s
+    });
+    w.ok(&["send", "t", "hello-tail"]);
+    w.ok(&["wait", "t", "hello-tail"]);
+    w.ok(&["kill", "t"]);
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let seen = reader.join().unwrap();
+    assert!(
+        seen.contains("hello-tail"),
+        "tail -f printed the output: {seen:?}"
+    );
+}
+
+#[test]
+fn cleanup_dry_run_older_than_and_all() {
+    let w = warren();
+    w.ok(&["new", "done", "--no-wait", "--", "true"]);
+    w.ok(&["new", "live", "--", "cat"]);
+    w.wait_state("done", "completed", T);
+    let dry = w.json(&["cleanup", "--dry-run"]);
+    assert_eq!(dry["removed"].as_array().map(|r| r.len()), Some(1), "{dry}");
+    assert_eq!(
+        w.json(&["ls"]).as_array().map(Vec::len),
+        Some(2),
+        "dry run removes nothing"
+    );
+    let none = w.json(&["cleanup", "--older-than", "1h"]);
+    assert_eq!(none["removed"].as_array().map(Vec::len), Some(0), "{none}");
+    let removed = w.json(&["cleanup"]);
+    assert_eq!(removed["removed"][0]["name"], "done", "{removed}");
+    assert_eq!(w.code(&["status", "done"]), 2, "its record is gone");
+    let refused = w.run(&["cleanup", "--all"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(64),
+        "--all off a terminal needs --yes"
+    );
+    let all = w.json(&["cleanup", "--all", "--yes"]);
+    assert_eq!(all["removed"][0]["name"], "live", "{all}");
+    assert_eq!(w.json(&["ls"]).as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn find_and_adopt_a_session_started_on_warrens_server() {
+    let w = warren();
+    w.ok(&["new", "anchor", "--", "cat"]);
+    let out = w.tmux(&["new-session", "-d", "-s", "stray", "cat"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found = w.json(&["find"]);
+    assert_eq!(
+        found
+            .as_array()
+            .map(|f| f.iter().filter(|s| s["tmux_name"] == "stray").count()),
+        Some(1),
+        "{found}"
+    );
+    let adopted = w.json(&["adopt", "stray", "--as", "adopted"]);
+    assert_eq!(adopted["name"], "adopted");
+    w.ok(&["send", "adopted", "after-adopt", "--wait", "after-adopt"]);
+    let found = w.json(&["find"]);
+    assert_eq!(
+        found.as_array().map(Vec::len),
+        Some(0),
+        "adopted sessions are registered: {found}"
+    );
+}
+
+#[test]
+fn daemon_status_stop_restart_and_sessions_survive() {
+    let w = warren();
+    assert_eq!(
+        w.code(&["daemon", "status"]),
+        69,
+        "status never starts a daemon"
+    );
+    w.ok(&["daemon"]);
+    let s = w.json(&["daemon", "status"]);
+    for f in [
+        "pid",
+        "version",
+        "protocol",
+        "socket",
+        "tcp",
+        "uptime_secs",
+        "sessions",
+    ] {
+        assert!(s.get(f).is_some(), "daemon status has {f}: {s}");
+    }
+    w.ok(&["new", "keep", "--", "cat"]);
+    w.ok(&["daemon", "stop"]);
+    assert_eq!(w.code(&["daemon", "status"]), 69);
+    // Any other command brings it back, and the session kept running.
+    let st = status(&w, "keep");
+    assert_eq!(st["state"], "idle", "{st}");
+    w.ok(&["send", "keep", "still-here", "--wait", "still-here"]);
+    let old = w.json(&["daemon", "status"])["pid"].clone();
+    w.ok(&["daemon", "restart"]);
+    assert_ne!(w.json(&["daemon", "status"])["pid"], old);
+    w.ok(&["daemon", "stop", "--kill-sessions"]);
+    let panes = w.tmux(&["list-sessions"]);
+    assert!(
+        !panes.status.success(),
+        "the private tmux server is gone: {}",
+        String::from_utf8_lossy(&panes.stdout)
+    );
+}
+
+#[test]
+fn events_are_stored_with_ids_and_replayed() {
+    let w = warren();
+    w.ok(&["new", "ev", "--no-wait", "--", "true"]);
+    w.wait_state("ev", "completed", T);
+    let out = w.ok(&["events", "--since", "0"]);
+    let events: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let types: Vec<&str> = events.iter().filter_map(|e| e["type"].as_str()).collect();
+    assert!(
+        types.contains(&"created") && types.contains(&"state_changed") && types.contains(&"exited"),
+        "{types:?}"
+    );
+    let ids: Vec<i64> = events.iter().filter_map(|e| e["id"].as_i64()).collect();
+    assert!(ids.windows(2).all(|p| p[0] < p[1]), "ids increase: {ids:?}");
+    let after = w.ok(&["events", "--since", &ids[1].to_string()]);
+    assert_eq!(
+        after.lines().count(),
+        events.len() - 2,
+        "resume from a cursor"
+    );
+}
+
+#[test]
+fn completions_and_token() {
+    let w = warren();
+    assert!(w.ok(&["completions", "bash"]).contains("warren"));
+    let token = w.ok(&["token"]);
+    assert_eq!(token.trim().len(), 64);
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(w.home().join("token"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let sock = std::fs::metadata(w.home().join("warren.sock"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(sock & 0o777, 0o600);
+}
