@@ -85,6 +85,10 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::result_large_err,
+    reason = "figment's Jail API fixes the closure's error type"
+)]
 mod tests {
     use super::*;
 
@@ -102,6 +106,19 @@ mod tests {
             assert_eq!(cfg.quiescence_ms, 700, "env beats file");
             assert_eq!(cfg.tmux, "/opt/tmux", "file beats default");
             assert_eq!(cfg.log_keep_segments, 8, "default");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn string_fields_are_overridden_by_the_environment_too() {
+        figment::Jail::expect_with(|jail| {
+            let paths = Paths::for_home(jail.directory());
+            jail.set_env("WARREN_LOG_LEVEL", "warren_daemon=debug");
+            jail.set_env("WARREN_TCP", "127.0.0.1:4040");
+            let cfg = Config::load(&paths).map_err(|e| e.to_string())?;
+            assert_eq!(cfg.log_level, "warren_daemon=debug");
+            assert_eq!(cfg.tcp.as_deref(), Some("127.0.0.1:4040"));
             Ok(())
         });
     }
