@@ -155,11 +155,12 @@ impl Daemon {
     pub fn pipe_command(&self, dir: &std::path::Path) -> String {
         use crate::tmux::quote::sh;
         format!(
-            "exec {} pipe --dir {} --max-bytes {} --keep {}",
+            "exec {} pipe --dir {} --max-bytes {} --keep {} --recorder {}",
             sh(&self.exe.to_string_lossy()),
             sh(&dir.to_string_lossy()),
             self.config.log_max_bytes,
-            self.config.log_keep_segments
+            self.config.log_keep_segments,
+            sh(&self.paths.recorder_socket.to_string_lossy())
         )
     }
 }

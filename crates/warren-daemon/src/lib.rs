@@ -10,6 +10,7 @@ pub mod outlog;
 pub mod paths;
 pub mod profiles;
 pub mod reconcile;
+pub mod recorder;
 pub mod registry;
 pub mod service;
 pub mod session;
@@ -61,10 +62,12 @@ pub async fn run(paths: Paths, config: Config) -> anyhow::Result<()> {
         paths: paths.clone(),
         config,
     });
-    reconcile::run(&d).await?;
+    let fresh_recorder = start_recorder(&d).await?;
+    reconcile::run(&d, fresh_recorder).await?;
     tokio::spawn(monitor::exits(d.clone()));
     tokio::spawn(monitor::notices(d.clone(), notice_rx));
     tokio::spawn(monitor::nudge_tmux(d.clone()));
+    tokio::spawn(monitor::recorder(d.clone()));
     let _ = d.store.idem_prune(store::now_ms() - 7 * 86_400_000);
 
     let app = api::router(d.clone());
@@ -131,7 +134,7 @@ pub async fn run(paths: Paths, config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Ends every session, the private tmux server and with it every output helper.
+/// Ends every session, the private tmux server and the output recorder.
 async fn teardown(d: &Arc<Daemon>) {
     for h in d.registry.all() {
         if !h.state().is_terminal() {
@@ -139,6 +142,42 @@ async fn teardown(d: &Arc<Daemon>) {
         }
     }
     d.tmux.kill_server().await;
+    kill_recorder(&d.paths);
+}
+
+/// Ends the recorder by the pid it wrote (it is ours: it holds our pid file locked).
+pub fn kill_recorder(paths: &Paths) {
+    let Ok(pid) = std::fs::read_to_string(&paths.recorder_pid) else {
+        return;
+    };
+    let Ok(pid) = pid.trim().parse::<i32>() else {
+        return;
+    };
+    let locked = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&paths.recorder_pid)
+        .map(|f| f.try_lock().is_err())
+        .unwrap_or(false);
+    if locked && pid > 0 {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGTERM,
+        );
+    }
+}
+
+/// Makes sure the output recorder runs; true when this call started it.
+pub async fn start_recorder(d: &Arc<Daemon>) -> anyhow::Result<bool> {
+    let (exe, p) = (d.exe.clone(), d.paths.clone());
+    let started = tokio::task::spawn_blocking(move || {
+        recorder::ensure_running(&exe, &p.recorder_socket, &p.recorder_pid, &p.log_file)
+    })
+    .await??;
+    if started {
+        tracing::info!("started the output recorder");
+    }
+    Ok(started)
 }
 
 fn lock_pid_file(paths: &Paths) -> anyhow::Result<std::fs::File> {

@@ -67,6 +67,48 @@ pub fn after_spawn(d: &Arc<Daemon>) {
     });
 }
 
+/// Watches the output recorder; if it dies, starts a new one and pipes every live pane to it
+/// (output written between the two is lost: tmux had nowhere to send it).
+pub async fn recorder(d: Arc<Daemon>) {
+    loop {
+        let sock = d.paths.recorder_socket.clone();
+        let watch = tokio::task::spawn_blocking(move || crate::recorder::watch(&sock)).await;
+        if let Ok(Ok(stream)) = watch {
+            if stream.set_nonblocking(true).is_ok() {
+                if let Ok(mut s) = tokio::net::UnixStream::from_std(stream) {
+                    use tokio::io::AsyncReadExt as _;
+                    let mut buf = [0u8; 16];
+                    while matches!(s.read(&mut buf).await, Ok(n) if n > 0) {}
+                }
+            }
+        }
+        if d.shutdown.borrow().is_some() {
+            return;
+        }
+        tracing::warn!("the output recorder is gone; starting a new one");
+        match crate::start_recorder(&d).await {
+            Ok(true) => repipe_live(&d).await,
+            Ok(false) => {}
+            Err(e) => tracing::error!("cannot start the output recorder: {e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Pipes every live pane to the (new) recorder.
+pub async fn repipe_live(d: &Arc<Daemon>) {
+    for h in d.registry.all() {
+        if h.state().is_terminal() {
+            continue;
+        }
+        if let Some(pane) = h.row().tmux_pane {
+            if let Err(e) = d.tmux.repipe(&pane, &d.pipe_command(&h.dir)).await {
+                tracing::warn!(session = %h.name, "re-piping output: {e}");
+            }
+        }
+    }
+}
+
 /// Acts on tmux notifications.
 pub async fn notices(d: Arc<Daemon>, mut rx: mpsc::UnboundedReceiver<Notice>) {
     while let Some(n) = rx.recv().await {

@@ -33,6 +33,10 @@ pub struct Paths {
     pub sessions_dir: PathBuf,
     /// Lines appended by tmux's pane-died hook.
     pub tmux_events: PathBuf,
+    /// The output recorder's socket.
+    pub recorder_socket: PathBuf,
+    /// Held locked by the running recorder; holds its pid.
+    pub recorder_pid: PathBuf,
 }
 
 impl Paths {
@@ -53,7 +57,9 @@ impl Paths {
     }
 
     fn layout(home: &Path, runtime: &Path) -> Self {
-        let runtime_dir = if fits(&runtime.join("warren.sock")) && fits(&runtime.join("tmux.sock"))
+        let runtime_dir = if fits(&runtime.join("warren.sock"))
+            && fits(&runtime.join("tmux.sock"))
+            && fits(&runtime.join("recorder.sock"))
         {
             runtime.to_path_buf()
         } else {
@@ -66,6 +72,8 @@ impl Paths {
             tmux_socket: runtime_dir.join("tmux.sock"),
             pid_file: runtime_dir.join("daemon.pid"),
             autostart_lock: runtime_dir.join("autostart.lock"),
+            recorder_socket: runtime_dir.join("recorder.sock"),
+            recorder_pid: runtime_dir.join("recorder.pid"),
             runtime_dir,
             db: home.join("warren.db"),
             token: home.join("token"),

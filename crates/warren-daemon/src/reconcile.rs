@@ -11,7 +11,8 @@ use std::sync::Arc;
 use warren_proto::{SessionState, Signal};
 
 /// Loads every stored session, reconciles it and starts its tasks.
-pub async fn run(d: &Arc<Daemon>) -> anyhow::Result<()> {
+/// `fresh_recorder`: the recorder was (re)started, so every live pane is piped to it anew.
+pub async fn run(d: &Arc<Daemon>, fresh_recorder: bool) -> anyhow::Result<()> {
     let rows = d.store.load_sessions()?;
     let server_up = d.tmux.connect_existing().await.unwrap_or(false);
     let panes = if server_up {
@@ -43,6 +44,9 @@ pub async fn run(d: &Arc<Daemon>) -> anyhow::Result<()> {
             settle(d, &h, &row, pane).await;
         }
         d.start_session(h, rx);
+    }
+    if fresh_recorder {
+        crate::monitor::repipe_live(d).await;
     }
     Ok(())
 }

@@ -204,5 +204,14 @@ impl Drop for Warren {
             );
         }
         let _ = self.tmux(&["kill-server"]);
+        let recorder = std::fs::read_to_string(self.home.path().join("recorder.pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok());
+        if let Some(pid) = recorder.filter(|p| alive(*p)) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
     }
 }

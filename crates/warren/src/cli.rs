@@ -183,6 +183,19 @@ pub enum Cmd {
         /// Rotated segments kept.
         #[arg(long)]
         keep: usize,
+        /// Hand the pipe to the recorder at this socket (copy it here if that fails).
+        #[arg(long)]
+        recorder: Option<std::path::PathBuf>,
+    },
+    /// (internal) The output recorder shared by every pane.
+    #[command(hide = true)]
+    Recorder {
+        /// Its socket.
+        #[arg(long)]
+        socket: std::path::PathBuf,
+        /// Its pid file (held locked).
+        #[arg(long)]
+        pid_file: std::path::PathBuf,
     },
 }
 

@@ -23,17 +23,37 @@ fn main() {
             std::process::exit(code);
         }
     };
-    // The output helper runs once per session for its whole life: no runtime, no logging.
+    // The output helpers: no runtime, no logging, nothing to start up.
+    if let Cmd::Recorder { socket, pid_file } = &cli.cmd {
+        let code = match warren_daemon::recorder::serve(socket, pid_file) {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("warren recorder: {e}");
+                exit::UNAVAILABLE
+            }
+        };
+        std::process::exit(code);
+    }
     if let Cmd::Pipe {
         dir,
         max_bytes,
         keep,
+        recorder,
     } = &cli.cmd
     {
         let cfg = warren_daemon::outlog::PipeConfig {
             max_bytes: *max_bytes,
             keep: *keep,
         };
+        // Hand the pipe to the shared recorder and exit; copy it ourselves if that fails.
+        if let Some(sock) = recorder {
+            match warren_daemon::recorder::handoff(sock, dir, cfg) {
+                Ok(()) => std::process::exit(exit::OK),
+                Err(e) => eprintln!(
+                    "warren pipe: the recorder did not take the output ({e}); copying it myself"
+                ),
+            }
+        }
         let code = match warren_daemon::outlog::run_pipe(dir, cfg, std::io::stdin().lock()) {
             Ok(_) => exit::OK,
             Err(e) => {

@@ -362,6 +362,18 @@ impl Tmux {
         Ok(true)
     }
 
+    /// Pipes the pane anew, replacing whatever pipe it had (after the recorder was replaced,
+    /// the old pipes lead nowhere).
+    pub async fn repipe(&self, pane: &str, shell_command: &str) -> Result<(), TmuxError> {
+        self.run(format!(
+            "pipe-pane -O -t {} {}",
+            arg(pane),
+            format_arg(shell_command)
+        ))
+        .await
+        .map(drop)
+    }
+
     /// Releases a gate (remembered by tmux if nobody waits yet).
     pub async fn open_gate(&self, gate: &str) -> Result<(), TmuxError> {
         self.run(format!("wait-for -S {}", arg(gate)))

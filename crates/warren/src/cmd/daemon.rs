@@ -122,9 +122,9 @@ async fn stop(ctx: &Ctx, kill_sessions: bool) -> Result<i32, ApiError> {
         println!("no warren daemon running");
     }
     if kill_sessions {
-        // Without a daemon, the private tmux server (and with it every output helper) may
-        // still run: end it too.
+        // Without a daemon, the private tmux server and the recorder may still run: end them.
         kill_private_tmux(ctx).await;
+        warren_daemon::kill_recorder(&ctx.paths);
     }
     Ok(exit::OK)
 }

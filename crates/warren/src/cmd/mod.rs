@@ -72,7 +72,7 @@ pub async fn run(cli: Cli) -> i32 {
         Cmd::Completions { shell } => setup::completions(shell),
         Cmd::Setup { instar } => setup::setup(&ctx, instar).await,
         Cmd::Demo => demo::run(&ctx).await,
-        Cmd::Pipe { .. } => Ok(0),
+        Cmd::Pipe { .. } | Cmd::Recorder { .. } => Ok(0),
     };
     match result {
         Ok(code) => code,
