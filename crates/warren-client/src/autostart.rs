@@ -48,7 +48,19 @@ fn check_protocol(h: &HealthCheck) -> Result<(), ClientError> {
 }
 
 /// A client of a running daemon, starting one if none answers.
+///
+/// A bare connect is enough: every request carries the protocol version, and the daemon
+/// refuses a mismatch itself, so no round trip is spent before the real request.
 pub async fn ensure_daemon_running(a: &Autostart) -> Result<Client, ClientError> {
+    if tokio::net::UnixStream::connect(&a.socket).await.is_ok() {
+        return Ok(Client::new(&a.socket));
+    }
+    ensure_daemon_answering(a).await
+}
+
+/// Like `ensure_daemon_running`, but the daemon must answer a request, not just accept a
+/// connection: after a broken connection, the old daemon may still be dying.
+pub async fn ensure_daemon_answering(a: &Autostart) -> Result<Client, ClientError> {
     let client = Client::new(&a.socket);
     if let Some(h) = daemon_answers(&client).await? {
         check_protocol(&h)?;

@@ -110,7 +110,11 @@ impl Client {
         let mut b = Request::builder()
             .method(method)
             .uri(path)
-            .header("host", "localhost");
+            .header("host", "localhost")
+            .header(
+                warren_proto::PROTOCOL_HEADER,
+                warren_proto::PROTOCOL_VERSION.to_string(),
+            );
         if body.is_some() {
             b = b.header("content-type", "application/json");
         }

@@ -4,5 +4,5 @@
 mod autostart;
 mod http;
 
-pub use autostart::{Autostart, daemon_answers, ensure_daemon_running};
+pub use autostart::{Autostart, daemon_answers, ensure_daemon_answering, ensure_daemon_running};
 pub use http::{Client, ClientError, Response, encode};

@@ -216,6 +216,10 @@ fn connection(conn: UnixStream) -> anyhow::Result<()> {
         }
         (msg.bytes, fd)
     };
+    if n == 0 {
+        // A liveness probe: connected and left.
+        return Ok(());
+    }
     let line = buf[..n].split(|b| *b == b'\n').next().unwrap_or_default();
     match serde_json::from_slice::<Request>(line)? {
         Request::Watch { .. } => {

@@ -57,7 +57,11 @@ impl Registry {
     /// All sessions, oldest first.
     pub fn all(&self) -> Vec<Arc<SessionHandle>> {
         let mut v: Vec<_> = self.read().values().cloned().collect();
-        v.sort_by_key(|h| (h.created_ms, h.id.clone()));
+        v.sort_by(|a, b| {
+            a.created_ms
+                .cmp(&b.created_ms)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         v
     }
 

@@ -29,6 +29,14 @@ impl Watcher {
         let (w, e, ev_path) = (wakers.clone(), exits.clone(), events_file.to_path_buf());
         let mut inner = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
             let Ok(event) = res else { return };
+            // Only writes and new files matter. Access events (open, read, close) must not
+            // wake anyone: the reader's own reads would wake it again, forever.
+            if !matches!(
+                event.kind,
+                notify::EventKind::Modify(_) | notify::EventKind::Create(_)
+            ) {
+                return;
+            }
             for path in &event.paths {
                 if *path == ev_path {
                     e.notify_one();

@@ -24,5 +24,8 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// The largest request body and `send` text the daemon accepts (16 MiB).
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
+/// Header carrying the client's protocol version; the daemon refuses a mismatch.
+pub const PROTOCOL_HEADER: &str = "warren-protocol";
+
 /// Header carrying the idempotency key of `new`, `send` and `kill`.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";

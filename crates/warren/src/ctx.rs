@@ -66,12 +66,15 @@ impl Ctx {
             .call(method.clone(), path, body, Some(&key))
             .await;
         match first {
-            Err(ClientError::Broken(_) | ClientError::Unreachable { .. }) => self
-                .client()
-                .await?
-                .call(method, path, body, Some(&key))
-                .await
-                .map_err(ClientError::into_api),
+            // The daemon died under us: wait for one that answers (a new one if need be).
+            Err(ClientError::Broken(_) | ClientError::Unreachable { .. }) => {
+                warren_client::ensure_daemon_answering(&self.autostart(Vec::new()))
+                    .await
+                    .map_err(ClientError::into_api)?
+                    .call(method, path, body, Some(&key))
+                    .await
+                    .map_err(ClientError::into_api)
+            }
             other => other.map_err(ClientError::into_api),
         }
     }

@@ -64,7 +64,7 @@ fn main() {
         std::process::exit(code);
     }
     quiet_on_closed_stdout();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

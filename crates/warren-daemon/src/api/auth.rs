@@ -60,6 +60,24 @@ pub async fn tcp_guard(State(d): State<Arc<Daemon>>, req: Request, next: Next) -
     next.run(req).await
 }
 
+/// Refuses a client that speaks another protocol version (it says which in a header).
+pub async fn protocol_guard(req: Request, next: Next) -> Response {
+    let theirs = req
+        .headers()
+        .get(warren_proto::PROTOCOL_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u32>().ok());
+    if let Some(v) = theirs.filter(|v| *v != warren_proto::PROTOCOL_VERSION) {
+        let e = warren_proto::ApiError::new(
+            warren_proto::ErrorCode::ProtocolMismatch,
+            format!("this warren speaks protocol {v}; the running daemon (version {}, pid {}) speaks protocol {}", env!("CARGO_PKG_VERSION"), std::process::id(), warren_proto::PROTOCOL_VERSION),
+        )
+        .with_hint("restart it with this version: `warren daemon restart` (sessions keep running)");
+        return super::error::Failure(e).into_response();
+    }
+    next.run(req).await
+}
+
 /// A Unix listener that drops connections from other users.
 pub struct UidListener {
     inner: UnixListener,

@@ -48,13 +48,23 @@ pub fn router(d: Arc<Daemon>) -> Router {
         .routes(routes!(instar::kill))
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").into();
-    let spec = serde_json::to_value(&api).unwrap_or_default();
+    // Serialised once; a handler captured by value is cloned with the router, so keep it cheap.
+    let spec: std::sync::Arc<str> = serde_json::to_string(&api).unwrap_or_default().into();
     router
         .route(
             "/v1/openapi.json",
-            axum::routing::get(move || async move { axum::Json(spec) }),
+            axum::routing::get(move || {
+                let spec = spec.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        spec.to_string(),
+                    )
+                }
+            }),
         )
         .fallback(v1::not_found)
+        .layer(axum::middleware::from_fn(auth::protocol_guard))
         .layer(DefaultBodyLimit::max(warren_proto::MAX_BODY_BYTES))
         .with_state(d)
 }

@@ -32,7 +32,7 @@ pub struct ListQuery {
 
 /// List sessions.
 #[utoipa::path(get, path = "/v1/sessions", params(ListQuery), responses((status = 200, body = Vec<SessionInfo>)))]
-pub async fn list(State(d): D, Query(q): Query<ListQuery>) -> ApiResult<Json<Vec<SessionInfo>>> {
+pub async fn list(State(d): D, Query(q): Query<ListQuery>) -> ApiResult<Response> {
     let state = match q.status.as_deref() {
         None | Some("") => None,
         Some(s) => Some(
@@ -40,7 +40,12 @@ pub async fn list(State(d): D, Query(q): Query<ListQuery>) -> ApiResult<Json<Vec
                 .ok_or_else(|| ApiError::bad_field("status", format!("unknown state {s:?}")))?,
         ),
     };
-    Ok(Json(service::status::list(&d, state)))
+    let all = service::status::list(&d, state);
+    // Serialised once into a buffer of about the right size: hundreds of sessions make a
+    // large answer, and growing a buffer step by step copies it again and again.
+    let mut body = Vec::with_capacity(all.len() * 512 + 2);
+    serde_json::to_writer(&mut body, &all).map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Create a session in tmux.

@@ -148,8 +148,13 @@ impl SessionHandle {
 
     /// What `status` and `ls` show.
     pub fn info(&self, stale_after_secs: u64) -> SessionInfo {
-        let r = self.row();
         let now = now_ms();
+        let offset = self.offset();
+        // Built from the row under its read lock: one copy of each field, no row clone.
+        let r = self
+            .row
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let age_ms = (now - r.created_ms).max(0) as u64;
         let stale_warning =
             (!r.state.is_terminal() && age_ms / 1000 > stale_after_secs).then(|| {
@@ -175,8 +180,8 @@ impl SessionHandle {
             exit_code: r.exit_code,
             cost: r.cost,
             turns: r.turns,
-            output_offset: self.offset(),
-            tmux_session: Some(r.name.clone()).filter(|_| r.tmux_session.is_some()),
+            output_offset: offset,
+            tmux_session: r.tmux_session.as_ref().map(|_| r.name.clone()),
             job_slug: r.job_slug.clone(),
             stale_warning,
             age_secs: ((now - r.since_ms).max(0) / 1000) as u64,

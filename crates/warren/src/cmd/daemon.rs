@@ -103,6 +103,11 @@ async fn stop(ctx: &Ctx, kill_sessions: bool) -> Result<i32, ApiError> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         while daemon_answers(&client).await.ok().flatten().is_some() || pid_locked(ctx) {
             if tokio::time::Instant::now() > deadline {
+                if kill_sessions {
+                    // Still end what it would have ended: the tmux server and the recorder.
+                    kill_private_tmux(ctx).await;
+                    warren_daemon::kill_recorder(&ctx.paths);
+                }
                 return Err(ApiError::new(
                     ErrorCode::Unavailable,
                     "the daemon did not stop within 15 s",

@@ -9,11 +9,23 @@ pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, Ap
         Some(s) => format!("/v1/sessions?status={}", seg(s)),
         None => "/v1/sessions".into(),
     };
-    let all: Vec<SessionInfo> = ctx.get(&path).await?;
+    let resp = ctx
+        .client()
+        .await?
+        .request(hyper::Method::GET, &path, None, None)
+        .await
+        .map_err(warren_client::ClientError::into_api)?;
     if json {
-        print_json(&all);
+        // The daemon's JSON as it came: no parsing and re-encoding of hundreds of sessions.
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = out
+            .write_all(&resp.body)
+            .and_then(|()| out.write_all(b"\n"));
         return Ok(exit::OK);
     }
+    let all: Vec<SessionInfo> = serde_json::from_slice(&resp.body)
+        .map_err(|e| ApiError::internal(format!("unexpected answer from the daemon: {e}")))?;
     if all.is_empty() {
         println!("no sessions");
         return Ok(exit::OK);
@@ -24,7 +36,11 @@ pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, Ap
         .max()
         .unwrap_or(4)
         .max(4);
-    println!(
+    // One buffered write: stdout is line-buffered, and hundreds of lines were hundreds of syscalls.
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = writeln!(
+        out,
         "{:w$}  {:13}  {:18}  {:>7}  {:8}  PID",
         "NAME", "STATE", "SIGNAL", "AGE", "PROFILE"
     );
@@ -35,7 +51,8 @@ pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, Ap
         } else {
             ""
         };
-        println!(
+        let _ = writeln!(
+            out,
             "{:w$}  {:13}  {:18}  {:>7}  {:8}  {pid}{stale}",
             s.name.as_str(),
             s.state.as_str(),
@@ -44,6 +61,7 @@ pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, Ap
             s.profile
         );
     }
+    let _ = out.flush();
     Ok(exit::OK)
 }
 

@@ -135,6 +135,11 @@ fn send_delivers_key_names_and_shell_characters_literally() {
     let text = r#"C-c Enter $HOME ~ ; echo 'q' "dq" #{pane_id} \\ %1 é ✓"#;
     let sent = w.json(&["send", "echo", text, "--wait", "pane_id.*✓$"]);
     assert_eq!(sent["matched"], true, "{sent}");
+    w.wait_until(
+        "cat printed the text back after the tty echoed it",
+        T,
+        || full_raw(&w, "echo").matches(text).count() >= 2,
+    );
     let raw = full_raw(&w, "echo");
     assert_eq!(
         raw.matches(text).count(),

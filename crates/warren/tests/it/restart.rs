@@ -129,15 +129,47 @@ fn kill9_in_the_middle_of_kill() {
 fn the_recorder_killed_is_replaced_and_recording_goes_on() {
     let w = warren();
     w.ok(&["new", "rec", "--", "cat"]);
-    w.ok(&["send", "rec", "before-recorder-death", "--wait", "before-recorder-death"]);
-    let pid_of = || std::fs::read_to_string(w.home().join("recorder.pid")).ok().and_then(|p| p.trim().parse::<i32>().ok());
+    w.ok(&[
+        "send",
+        "rec",
+        "before-recorder-death",
+        "--wait",
+        "before-recorder-death",
+    ]);
+    let pid_of = || {
+        std::fs::read_to_string(w.home().join("recorder.pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<i32>().ok())
+    };
     let old = pid_of().expect("a recorder pid");
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(old), nix::sys::signal::Signal::SIGKILL).unwrap();
-    w.wait_until("a new recorder runs", T, || pid_of().is_some_and(|p| p != old && alive(p)));
-    w.ok(&["send", "rec", "after-recorder-death", "--wait", "after-recorder-death"]);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(old),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    w.wait_until("a new recorder runs", T, || {
+        pid_of().is_some_and(|p| p != old && alive(p))
+    });
+    w.ok(&[
+        "send",
+        "rec",
+        "after-recorder-death",
+        "--wait",
+        "after-recorder-death",
+    ]);
     let raw = full_raw(&w, "rec");
-    assert!(raw.contains("before-recorder-death") && raw.contains("after-recorder-death"), "{raw:?}");
+    assert!(
+        raw.contains("before-recorder-death") && raw.contains("after-recorder-death"),
+        "{raw:?}"
+    );
     // Still one recorder for all panes, no per-session copier left behind.
-    let helpers = std::process::Command::new("pgrep").args(["-f", &format!("warren pipe --dir {}", w.home().display())]).output().unwrap();
-    assert!(helpers.stdout.is_empty(), "no per-session helper: {}", String::from_utf8_lossy(&helpers.stdout));
+    let helpers = std::process::Command::new("pgrep")
+        .args(["-f", &format!("warren pipe --dir {}", w.home().display())])
+        .output()
+        .unwrap();
+    assert!(
+        helpers.stdout.is_empty(),
+        "no per-session helper: {}",
+        String::from_utf8_lossy(&helpers.stdout)
+    );
 }
