@@ -2,10 +2,15 @@
 //!
 //! tmux's parser splits commands on `;`, expands `$VAR` and `~`, treats `#` at a word start as
 //! a comment and `{` as a block; some commands expand `#{formats}` in their arguments again.
-//! Every argument therefore goes out double-quoted with `\`, `"` and `$` escaped and control
+//! Every argument therefore goes out double-quoted with `\`, `"`, `$` and `~` escaped (tmux
+//! expands a leading `~` even inside double quotes: found by the proptest) and control
 //! characters as escapes (`\n`, `\ooo`) that tmux's double-quote parser turns back into bytes,
 //! so any text (newlines included) fits on one control-mode line. For arguments that tmux
 //! format-expands (`-c` directories, `pipe-pane` and `run-shell` commands) `#` is doubled.
+//!
+//! Quoting does not stop option parsing: a positional argument that may start with `-` must
+//! follow `--` (as `send-keys -l -- TEXT` does), or tmux reads it as a flag. Found by the
+//! proptest in `tests/quote_tmux.rs`.
 
 /// Quotes `s` as one tmux argument that arrives byte-for-byte.
 pub fn arg(s: &str) -> String {
@@ -25,6 +30,8 @@ fn quote(s: &str, formats: bool) -> String {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '$' => out.push_str("\\$"),
+            // tmux expands a leading `~` to $HOME even inside double quotes.
+            '~' => out.push_str("\\~"),
             '#' if formats => out.push_str("##"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
@@ -54,7 +61,7 @@ mod tests {
     #[test]
     fn plain_and_awkward() {
         assert_eq!(arg("abc"), "\"abc\"");
-        assert_eq!(arg("a;b $X ~ #{x}"), "\"a;b \\$X ~ #{x}\"");
+        assert_eq!(arg("a;b $X ~ #{x}"), "\"a;b \\$X \\~ #{x}\"");
         assert_eq!(arg("a\"b\\c\nd\x01"), "\"a\\\"b\\\\c\\nd\\001\"");
         assert_eq!(format_arg("/tmp/#x"), "\"/tmp/##x\"");
         assert_eq!(sh("it's"), "'it'\\''s'");
