@@ -3,7 +3,7 @@
 
 use crate::Daemon;
 use crate::session::SessionHandle;
-use crate::store::{SessionRow, now_ms};
+use crate::store::SessionRow;
 use crate::tmux::quote::arg;
 use std::sync::Arc;
 use warren_proto::{
@@ -55,34 +55,25 @@ pub async fn run(d: &Arc<Daemon>, req: AdoptRequest) -> Result<SessionInfo, ApiE
     } else {
         "adopted"
     };
-    let now = now_ms();
+    let state = if pane.dead {
+        SessionState::Failed
+    } else {
+        SessionState::Unknown
+    };
     let row = SessionRow {
-        id: id.clone(),
-        name: name.to_string(),
-        kind: "tmux".into(),
-        profile: profile.name.clone(),
-        state: if pane.dead {
-            SessionState::Failed
-        } else {
-            SessionState::Unknown
-        },
-        signal: Signal::Warren("adopt".into()),
-        detail: detail.into(),
-        since_ms: now,
-        created_ms: now,
-        cwd: String::new(),
         command: vec![pane.command.clone()],
         pid: Some(pane.pane_pid),
         exit_code: pane.dead_status,
         tmux_session: Some(pane.session_id.clone()),
         tmux_pane: Some(pane.pane_id.clone()),
-        gate: String::new(),
-        job_slug: None,
-        pending_prompt: None,
-        kill_pending: false,
-        idem_key: None,
-        cost: None,
-        turns: None,
+        ..SessionRow::fresh(
+            &id,
+            name.as_str(),
+            &profile.name,
+            state,
+            Signal::Warren("adopt".into()),
+            detail,
+        )
     };
     d.store.insert_session(&row).map_err(ApiError::internal)?;
     d.tmux

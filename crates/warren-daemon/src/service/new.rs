@@ -3,7 +3,7 @@
 
 use crate::Daemon;
 use crate::session::SessionHandle;
-use crate::store::{SessionRow, now_ms};
+use crate::store::SessionRow;
 use crate::tmux::{CreateSpec, TmuxError};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -116,30 +116,21 @@ pub async fn run(
         .map_err(|e| ApiError::internal(format!("creating {}: {e}", dir.display())))?;
     write_env(&dir, &env)
         .map_err(|e| ApiError::internal(format!("storing the environment: {e}")))?;
-    let now = now_ms();
     let row = SessionRow {
-        id: id.clone(),
-        name: name.to_string(),
-        kind: "tmux".into(),
-        profile: profile.name.clone(),
-        state: SessionState::Starting,
-        signal: Signal::Warren("create".into()),
-        detail: "starting".into(),
-        since_ms: now,
-        created_ms: now,
         cwd: cwd.to_string_lossy().into_owned(),
         command: argv.clone(),
-        pid: None,
-        exit_code: None,
-        tmux_session: None,
-        tmux_pane: None,
         gate: format!("warren-gate-{id}"),
         job_slug: req.job_slug.clone(),
         pending_prompt: req.prompt.clone().filter(|p| !p.is_empty()),
-        kill_pending: false,
         idem_key: idem.clone(),
-        cost: None,
-        turns: None,
+        ..SessionRow::fresh(
+            &id,
+            name.as_str(),
+            &profile.name,
+            SessionState::Starting,
+            Signal::Warren("create".into()),
+            "starting",
+        )
     };
     if let Err(e) = d.store.insert_session(&row) {
         // Two retries with one key can race here; the unique index lets one win.

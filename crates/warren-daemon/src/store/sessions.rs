@@ -53,6 +53,44 @@ pub struct SessionRow {
     pub turns: Option<u64>,
 }
 
+impl SessionRow {
+    /// A new tmux session's row, as of now; the caller fills in what it knows beyond this.
+    pub fn fresh(
+        id: &str,
+        name: &str,
+        profile: &str,
+        state: SessionState,
+        signal: Signal,
+        detail: &str,
+    ) -> Self {
+        let now = super::now_ms();
+        Self {
+            id: id.into(),
+            name: name.into(),
+            kind: "tmux".into(),
+            profile: profile.into(),
+            state,
+            signal,
+            detail: detail.into(),
+            since_ms: now,
+            created_ms: now,
+            cwd: String::new(),
+            command: Vec::new(),
+            pid: None,
+            exit_code: None,
+            tmux_session: None,
+            tmux_pane: None,
+            gate: String::new(),
+            job_slug: None,
+            pending_prompt: None,
+            kill_pending: false,
+            idem_key: None,
+            cost: None,
+            turns: None,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, name, kind, profile, state, signal, detail, since_ms, created_ms, cwd, command, pid, exit_code, tmux_session, tmux_pane, gate, job_slug, pending_prompt, kill_pending, idem_key, cost, turns";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {

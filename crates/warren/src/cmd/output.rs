@@ -36,31 +36,14 @@ async fn read(
 
 pub async fn output(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
     let mut out = std::io::stdout().lock();
-    if let Some(n) = a.lines {
+    // The rendered screen: `-n N`, or 50 lines when neither --full nor --since is asked.
+    let screen = a.lines.or((!a.full && a.since.is_none()).then_some(50));
+    if let Some(n) = screen {
+        let path = format!("/v1/sessions/{}/output?lines={n}", seg(&a.name));
         let r = ctx
             .client()
             .await?
-            .request(
-                hyper::Method::GET,
-                &format!("/v1/sessions/{}/output?lines={n}", seg(&a.name)),
-                None,
-                None,
-            )
-            .await
-            .map_err(ClientError::into_api)?;
-        let _ = out.write_all(&r.body);
-        return Ok(exit::OK);
-    }
-    if !a.full && a.since.is_none() {
-        let r = ctx
-            .client()
-            .await?
-            .request(
-                hyper::Method::GET,
-                &format!("/v1/sessions/{}/output?lines=50", seg(&a.name)),
-                None,
-                None,
-            )
+            .request(hyper::Method::GET, &path, None, None)
             .await
             .map_err(ClientError::into_api)?;
         let _ = out.write_all(&r.body);
