@@ -359,3 +359,109 @@ fn completions_and_token() {
         .mode();
     assert_eq!(sock & 0o777, 0o600);
 }
+
+#[test]
+fn demo_runs_end_to_end_and_cleans_up() {
+    let w = warren();
+    let out = w.ok(&["demo"]);
+    assert!(
+        out.contains(FACTORIAL_100),
+        "the demo shows the answer: {out}"
+    );
+    assert!(out.contains("==> done."), "{out}");
+    assert_eq!(
+        w.json(&["ls"]).as_array().map(Vec::len),
+        Some(0),
+        "the demo cleaned up after itself"
+    );
+}
+
+#[test]
+fn python_multi_line_block_gets_the_blank_line_that_runs_it() {
+    let w = warren();
+    w.ok(&["new", "py", "--python"]);
+    let sent = w.json(&[
+        "send",
+        "py",
+        "def f(x):\n    return x * 6\n",
+        "--wait",
+        "^>>> $",
+        "-T",
+        "20",
+    ]);
+    assert_eq!(
+        sent["matched"], true,
+        "the block was closed and the prompt came back: {sent}"
+    );
+    let sent = w.json(&["send", "py", "print(f(7))", "--wait", "^42$", "-T", "20"]);
+    assert_eq!(sent["matched"], true, "{sent}");
+}
+
+#[test]
+fn stale_warning_and_stuck_follow_their_thresholds() {
+    let w = warren();
+    std::fs::write(
+        w.home().join("config.toml"),
+        "stale_after_secs = 0\nstuck_after_secs = 1\n",
+    )
+    .unwrap();
+    w.ok(&["new", "busy", "--python"]);
+    w.wait_until("the stale warning shows", T, || {
+        status(&w, "busy")["stale_warning"]
+            .as_str()
+            .is_some_and(|s| s.contains("running for"))
+    });
+    // Busy with no output past the threshold: stuck, with the reason.
+    w.ok(&["send", "busy", "import time; time.sleep(600)"]);
+    w.wait_state("busy", "stuck", T);
+    let s = status(&w, "busy");
+    assert_eq!(s["signal"], "quiescence", "{s}");
+    assert!(
+        s["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("stuck threshold"),
+        "{s}"
+    );
+}
+
+#[test]
+fn setup_instar_writes_the_token_where_the_skill_reads_it_and_listens_on_4040() {
+    let w = warren();
+    // Port 4040 is shared by every test home: only this test uses it.
+    let project = w.home().join("project");
+    std::fs::create_dir_all(project.join(".instar")).unwrap();
+    std::fs::write(
+        project.join(".instar/config.json"),
+        r#"{"keep": 1, "auth": {"other": true}}"#,
+    )
+    .unwrap();
+    let out = w
+        .command()
+        .args(["setup", "--instar"])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cfg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(project.join(".instar/config.json")).unwrap())
+            .unwrap();
+    let token = w.ok(&["token"]).trim().to_string();
+    assert_eq!(
+        cfg["auth"]["token"],
+        token.as_str(),
+        "the skill's AUTH=$(python3 … ['auth']['token'])"
+    );
+    assert_eq!(
+        (cfg["keep"].as_i64(), cfg["auth"]["other"].as_bool()),
+        (Some(1), Some(true)),
+        "other settings are kept"
+    );
+    assert_eq!(w.json(&["daemon", "status"])["tcp"], "127.0.0.1:4040");
+    let health = crate::http::tcp("127.0.0.1:4040", "GET", "/health", &[], b"");
+    assert_eq!(health.status, 200);
+}
