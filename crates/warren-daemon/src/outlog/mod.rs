@@ -56,20 +56,28 @@ fn parse_rotated(name: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// Rotated segments of `dir`, oldest first. A missing directory has none.
-fn list_rotated(dir: &Path) -> io::Result<Vec<Rotated>> {
+/// START and path of each rotated segment in `dir`, in no particular order,
+/// straight from the directory listing. A missing directory has none.
+fn rotated_names(dir: &Path) -> io::Result<Vec<(u64, PathBuf)>> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    let mut segs = Vec::new();
+    let mut names = Vec::new();
     for entry in entries {
         let entry = entry?;
-        let Some(start) = entry.file_name().to_str().and_then(parse_rotated) else {
-            continue;
-        };
-        let path = entry.path();
+        if let Some(start) = entry.file_name().to_str().and_then(parse_rotated) {
+            names.push((start, entry.path()));
+        }
+    }
+    Ok(names)
+}
+
+/// Rotated segments of `dir` with their lengths, oldest first.
+fn list_rotated(dir: &Path) -> io::Result<Vec<Rotated>> {
+    let mut segs = Vec::new();
+    for (start, path) in rotated_names(dir)? {
         match fs::metadata(&path) {
             Ok(meta) if meta.is_file() => segs.push(Rotated {
                 start,

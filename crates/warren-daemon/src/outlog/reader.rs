@@ -11,7 +11,7 @@ use std::io;
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::Path;
 
-use super::{CURRENT, Rotated, current_start, list_rotated};
+use super::{CURRENT, Rotated, current_start, list_rotated, rotated_names};
 
 /// How many times to re-list after losing a race with a rotation. Each loss
 /// means the writer wrote a whole segment meanwhile, so a few suffice.
@@ -142,29 +142,36 @@ fn snapshot(dir: &Path) -> io::Result<Snapshot> {
 fn try_snapshot(dir: &Path) -> io::Result<Option<Snapshot>> {
     let path = dir.join(CURRENT);
     // Open first, list second, then check `output.log` is still the file we
-    // opened. If so, no rename happened since the open, so the newest rotated
-    // segment was in place for the whole listing and its end is our file's
-    // start. Missing means mid-rotation (or no log yet): it reads as empty.
-    let current = match File::open(&path) {
-        Ok(file) => Some(file),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
+    // opened. If so, no rename happened since the open (the open handle also
+    // stops its inode number being reused), so the newest rotated segment was
+    // in place for the whole listing and its end is our file's start.
+    let current = open_if_exists(&path)?;
     let mut rotated = list_rotated(dir)?;
     let now = match fs::metadata(&path) {
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
-    let unchanged = match (&current, &now) {
+    let consistent = match (&current, &now) {
         (Some(file), Some(now)) => {
             let then = file.metadata()?;
             (then.dev(), then.ino()) == (now.dev(), now.ino())
         }
-        (None, None) => true,
+        // Mid-rotation, or no log yet: `output.log` reads as empty. With no
+        // file to pin the listing to, a reader stalled between listing and
+        // check could miss any number of whole rotations, so list again: if
+        // the newest segment is unchanged, no rename happened since the first
+        // listing, which therefore held while `output.log` was missing.
+        (None, None) => {
+            let newest = rotated_names(dir)?
+                .into_iter()
+                .map(|(start, _)| start)
+                .max();
+            newest == rotated.last().map(|s| s.start)
+        }
         _ => false,
     };
-    if !unchanged {
+    if !consistent {
         return Ok(None);
     }
     let cur_start = current_start(&rotated);
@@ -187,6 +194,14 @@ fn try_snapshot(dir: &Path) -> io::Result<Option<Snapshot>> {
         cur_start,
         cur_len,
     }))
+}
+
+fn open_if_exists(path: &Path) -> io::Result<Option<File>> {
+    match File::open(path) {
+        Ok(file) => Ok(Some(file)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 fn kept_rotating() -> io::Error {
@@ -361,7 +376,7 @@ mod tests {
                     Err(e) if e.to_string() == kept_rotating().to_string() => continue,
                     Err(e) => panic!("{e}"),
                 };
-                assert!(r.end >= last_end, "end went back");
+                assert!(r.end >= last_end, "end went back from {last_end}: {r:?}");
                 assert_eq!(r.offset - r.missing, since);
                 for (i, b) in r.data.iter().enumerate() {
                     let at = r.offset + i as u64;
