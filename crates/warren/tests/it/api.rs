@@ -129,7 +129,7 @@ fn instar_routes_with_seed_000_requests() {
     assert_eq!(spawn.status, 201, "{}", spawn.text());
     assert_eq!(spawn.json()["name"], "research-task");
     // The prompt is pasted once the agent is ready; the fake echoes it.
-    w.wait_until("the fake agent answered the prompt", T, || {
+    let screen = || {
         tcp(
             &addr,
             "GET",
@@ -138,7 +138,9 @@ fn instar_routes_with_seed_000_requests() {
             b"",
         )
         .text()
-        .contains("ECHO: Research the latest changes")
+    };
+    w.wait_until("the fake agent answered the prompt", T, || {
+        screen().contains("ECHO: Research the latest changes")
     });
     let list = tcp(&addr, "GET", "/sessions", &h, b"").json();
     let s = &list.as_array().unwrap()[0];
@@ -179,15 +181,7 @@ fn instar_routes_with_seed_000_requests() {
     assert_eq!(input.status, 200, "{}", input.text());
     assert_eq!(input.json()["ack"], "acked");
     w.wait_until("the follow-up was answered", T, || {
-        tcp(
-            &addr,
-            "GET",
-            "/sessions/research-task/output?lines=100",
-            &h,
-            b"",
-        )
-        .text()
-        .contains("ECHO: Also check the Pages Router")
+        screen().contains("ECHO: Also check the Pages Router")
     });
     let killed = tcp(&addr, "DELETE", "/sessions/research-task", &h, b"");
     assert_eq!(killed.status, 200);
