@@ -174,6 +174,26 @@ pub struct SessionInfo {
     pub transitions: Vec<Transition>,
 }
 
+/// A line of `warren ls` (`GET /v1/sessions?view=brief`): what the table shows, nothing more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SessionBrief {
+    /// The name.
+    pub name: SessionName,
+    /// Current state.
+    pub state: SessionState,
+    /// The signal of the last transition.
+    pub signal: Signal,
+    /// Seconds since the current state began.
+    pub age_secs: u64,
+    /// The profile.
+    pub profile: String,
+    /// The program's pid.
+    pub pid: Option<u32>,
+    /// Whether a stale warning applies.
+    #[serde(default)]
+    pub stale: bool,
+}
+
 /// `POST /v1/sessions`: create a session in tmux.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct NewRequest {

@@ -28,6 +28,8 @@ fn idem(headers: &HeaderMap) -> Option<String> {
 pub struct ListQuery {
     /// Only sessions in this state.
     pub status: Option<String>,
+    /// `brief`: only what the `ls` table shows (name, state, signal, age, profile, pid, stale).
+    pub view: Option<String>,
 }
 
 /// List sessions.
@@ -40,11 +42,28 @@ pub async fn list(State(d): D, Query(q): Query<ListQuery>) -> ApiResult<Response
                 .ok_or_else(|| ApiError::bad_field("status", format!("unknown state {s:?}")))?,
         ),
     };
-    let all = service::status::list(&d, state);
     // Serialised once into a buffer of about the right size: hundreds of sessions make a
     // large answer, and growing a buffer step by step copies it again and again.
-    let mut body = Vec::with_capacity(all.len() * 512 + 2);
-    serde_json::to_writer(&mut body, &all).map_err(ApiError::internal)?;
+    let mut body = Vec::new();
+    match q.view.as_deref() {
+        Some("brief") => {
+            let all = service::status::brief(&d, state);
+            body.reserve(all.len() * 128 + 2);
+            serde_json::to_writer(&mut body, &all).map_err(ApiError::internal)?;
+        }
+        None | Some("") | Some("full") => {
+            let all = service::status::list(&d, state);
+            body.reserve(all.len() * 512 + 2);
+            serde_json::to_writer(&mut body, &all).map_err(ApiError::internal)?;
+        }
+        Some(v) => {
+            return Err(ApiError::bad_field(
+                "view",
+                format!("unknown view {v:?}: use brief or full"),
+            )
+            .into());
+        }
+    }
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

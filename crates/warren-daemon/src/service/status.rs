@@ -2,7 +2,7 @@
 
 use crate::Daemon;
 use std::sync::Arc;
-use warren_proto::{ApiError, SessionInfo, SessionState};
+use warren_proto::{ApiError, SessionBrief, SessionInfo, SessionState};
 
 /// One session with its transitions.
 pub fn one(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
@@ -19,5 +19,15 @@ pub fn list(d: &Arc<Daemon>, state: Option<SessionState>) -> Vec<SessionInfo> {
         .iter()
         .filter(|h| state.is_none_or(|s| h.state() == s))
         .map(|h| h.info(d.config.stale_after_secs))
+        .collect()
+}
+
+/// Every session as the `ls` table shows it.
+pub fn brief(d: &Arc<Daemon>, state: Option<SessionState>) -> Vec<SessionBrief> {
+    d.registry
+        .all()
+        .iter()
+        .filter(|h| state.is_none_or(|s| h.state() == s))
+        .map(|h| h.brief(d.config.stale_after_secs))
         .collect()
 }

@@ -146,7 +146,26 @@ impl SessionHandle {
         self.removed.load(Ordering::Acquire)
     }
 
-    /// What `status` and `ls` show.
+    /// What the `ls` table shows.
+    pub fn brief(&self, stale_after_secs: u64) -> warren_proto::SessionBrief {
+        let now = now_ms();
+        let r = self
+            .row
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        warren_proto::SessionBrief {
+            name: self.name.clone(),
+            state: r.state,
+            signal: r.signal.clone(),
+            age_secs: ((now - r.since_ms).max(0) / 1000) as u64,
+            profile: r.profile.clone(),
+            pid: r.pid,
+            stale: !r.state.is_terminal()
+                && (now - r.created_ms).max(0) as u64 / 1000 > stale_after_secs,
+        }
+    }
+
+    /// What `status` and `ls --json` show.
     pub fn info(&self, stale_after_secs: u64) -> SessionInfo {
         let now = now_ms();
         let offset = self.offset();

@@ -2,13 +2,14 @@
 
 use crate::ctx::{Ctx, print_json, seg};
 use std::time::Duration;
-use warren_proto::{ApiError, SessionInfo, exit, format_duration};
+use warren_proto::{ApiError, SessionBrief, SessionInfo, exit, format_duration};
 
 pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, ApiError> {
-    let path = match &status {
-        Some(s) => format!("/v1/sessions?status={}", seg(s)),
-        None => "/v1/sessions".into(),
-    };
+    // The table needs only a few fields: ask for the brief view unless JSON is wanted.
+    let mut path = format!("/v1/sessions?view={}", if json { "full" } else { "brief" });
+    if let Some(s) = &status {
+        path.push_str(&format!("&status={}", seg(s)));
+    }
     let resp = ctx
         .client()
         .await?
@@ -24,7 +25,7 @@ pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, Ap
             .and_then(|()| out.write_all(b"\n"));
         return Ok(exit::OK);
     }
-    let all: Vec<SessionInfo> = serde_json::from_slice(&resp.body)
+    let all: Vec<SessionBrief> = serde_json::from_slice(&resp.body)
         .map_err(|e| ApiError::internal(format!("unexpected answer from the daemon: {e}")))?;
     if all.is_empty() {
         println!("no sessions");
@@ -46,11 +47,7 @@ pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, Ap
     );
     for s in &all {
         let pid = s.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
-        let stale = if s.stale_warning.is_some() {
-            "  (stale)"
-        } else {
-            ""
-        };
+        let stale = if s.stale { "  (stale)" } else { "" };
         let _ = writeln!(
             out,
             "{:w$}  {:13}  {:18}  {:>7}  {:8}  {pid}{stale}",

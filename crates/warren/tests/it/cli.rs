@@ -52,6 +52,17 @@ fn python_session_new_send_wait_output_status_kill() {
     );
     let ls = w.json(&["ls"]);
     assert_eq!(ls.as_array().map(Vec::len), Some(1), "{ls}");
+    w.wait_state("calc", "idle", T);
+    let table = w.ok(&["ls"]);
+    assert!(
+        table
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("calc ") && l.contains(" idle ")),
+        "the table: {table}"
+    );
+    let r = crate::http::uds(w.home(), "GET", "/v1/sessions?view=nope", &[], b"");
+    assert_eq!(r.status, 400, "{}", r.text());
     let killed = w.json(&["kill", "calc"]);
     assert_eq!(
         (killed["state"].as_str(), killed["signal"].as_str()),
