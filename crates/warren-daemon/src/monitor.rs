@@ -75,10 +75,13 @@ pub async fn recorder(d: Arc<Daemon>) {
         let watch = tokio::task::spawn_blocking(move || crate::recorder::watch(&sock)).await;
         if let Ok(Ok(stream)) = watch {
             if stream.set_nonblocking(true).is_ok() {
-                if let Ok(mut s) = tokio::net::UnixStream::from_std(stream) {
-                    use tokio::io::AsyncReadExt as _;
-                    let mut buf = [0u8; 16];
-                    while matches!(s.read(&mut buf).await, Ok(n) if n > 0) {}
+                if let Ok(s) = tokio::net::UnixStream::from_std(stream) {
+                    // Until the recorder exits: lines that say a pane's output cannot be written.
+                    use tokio::io::AsyncBufReadExt as _;
+                    let mut lines = tokio::io::BufReader::new(s).lines();
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        recorder_report(&d, &line);
+                    }
                 }
             }
         }
@@ -92,6 +95,35 @@ pub async fn recorder(d: Arc<Daemon>) {
             Err(e) => tracing::error!("cannot start the output recorder: {e}"),
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Marks the session whose output the recorder could not write (a full disk); the daemon
+/// keeps serving and what was recorded stays readable.
+fn recorder_report(d: &Arc<Daemon>, line: &str) {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+        return;
+    };
+    if v["op"] != "write_failed" {
+        return;
+    }
+    let dir = std::path::PathBuf::from(v["dir"].as_str().unwrap_or_default());
+    let Some(h) = d.registry.all().into_iter().find(|h| h.dir == dir) else {
+        return;
+    };
+    let message = format!(
+        "output is not being recorded: {}",
+        v["error"].as_str().unwrap_or("write failed")
+    );
+    tracing::error!(session = %h.name, "{message}");
+    if h.warn(&message) {
+        if let Err(e) = d.bus.publish(
+            &h.id,
+            h.name.as_str(),
+            warren_proto::EventKind::Warning { message },
+        ) {
+            tracing::error!("storing event: {e}");
+        }
     }
 }
 

@@ -20,6 +20,20 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// Watch connections: each gets a JSON line when a pane's output cannot be written.
+static WATCHERS: std::sync::Mutex<Vec<UnixStream>> = std::sync::Mutex::new(Vec::new());
+
+/// Tells every watcher that `dir`'s output could not be written (once per failure episode).
+fn report_failure(dir: &Path, error: &std::io::Error) {
+    let line = serde_json::json!({"op": "write_failed", "dir": dir, "error": error.to_string()})
+        .to_string()
+        + "\n";
+    let mut watchers = WATCHERS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    watchers.retain_mut(|w| w.write_all(line.as_bytes()).is_ok());
+}
+
 /// Version of the recorder protocol; a recorder answers only its own version.
 pub const RECORDER_PROTOCOL: u32 = 1;
 /// Read size per pane (small: hundreds of panes each hold one buffer).
@@ -223,6 +237,12 @@ fn connection(conn: UnixStream) -> anyhow::Result<()> {
     let line = buf[..n].split(|b| *b == b'\n').next().unwrap_or_default();
     match serde_json::from_slice::<Request>(line)? {
         Request::Watch { .. } => {
+            if let Ok(w) = conn.try_clone() {
+                WATCHERS
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(w);
+            }
             // Block until the watcher goes away; our exit ends the connection for it.
             let mut sink = [0u8; 64];
             let mut c = &conn;
@@ -249,25 +269,30 @@ fn connection(conn: UnixStream) -> anyhow::Result<()> {
             };
             reply.write_all(b"ok\n")?;
             drop(conn);
-            record(fd, &mut writer);
+            record(fd, &mut writer, &dir);
             Ok(())
         }
     }
 }
 
 /// Copies the pane's output into its log until tmux closes the pipe.
-fn record(fd: OwnedFd, writer: &mut SegmentWriter) {
+fn record(fd: OwnedFd, writer: &mut SegmentWriter, dir: &Path) {
     let mut input = std::fs::File::from(fd);
     let mut buf = vec![0u8; BUF];
+    let mut failing = false;
     loop {
         match input.read(&mut buf) {
             Ok(0) => return,
-            Ok(n) => {
-                if let Err(e) = writer.write_all(&buf[..n]) {
-                    // A full disk: keep draining so tmux never blocks, and say so once.
-                    eprintln!("warren recorder: writing output: {e}");
+            Ok(n) => match writer.write_all(&buf[..n]) {
+                Ok(()) => failing = false,
+                // A full disk: keep draining so tmux never blocks, and say so once per episode.
+                Err(e) if !failing => {
+                    failing = true;
+                    eprintln!("warren recorder: writing {}: {e}", dir.display());
+                    report_failure(dir, &e);
                 }
-            }
+                Err(_) => {}
+            },
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => return,
         }

@@ -60,6 +60,11 @@ pub enum EventKind {
     },
     /// A session's record was removed (cleanup).
     Removed {},
+    /// Something went wrong beside the state (e.g. its output cannot be recorded).
+    Warning {
+        /// What.
+        message: String,
+    },
 }
 
 /// A piece of output.
@@ -83,6 +88,7 @@ impl EventKind {
             Self::Output(_) => "output",
             Self::OutputGap { .. } => "output_gap",
             Self::Removed {} => "removed",
+            Self::Warning { .. } => "warning",
         }
     }
 }

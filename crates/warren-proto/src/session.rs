@@ -169,6 +169,9 @@ pub struct SessionInfo {
     /// Seconds since the current state began.
     #[serde(default)]
     pub age_secs: u64,
+    /// Something wrong beside the state, e.g. output that could not be recorded (full disk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
     /// Transitions, oldest first (only with `status`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transitions: Vec<Transition>,

@@ -43,6 +43,7 @@ pub struct SessionHandle {
     /// Rung by the file watcher when the output log changes.
     pub wake: Arc<Notify>,
     removed: AtomicBool,
+    warning: RwLock<Option<String>>,
 }
 
 impl SessionHandle {
@@ -72,6 +73,7 @@ impl SessionHandle {
             cmd,
             wake: Arc::new(Notify::new()),
             removed: AtomicBool::new(false),
+            warning: RwLock::new(None),
         });
         (h, rx)
     }
@@ -133,6 +135,17 @@ impl SessionHandle {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         row.tmux_pane.as_deref() == Some(pane)
             && (session.is_empty() || row.tmux_session.as_deref() == Some(session))
+    }
+
+    /// Sets the warning `status` shows; true when it is new.
+    pub fn warn(&self, message: &str) -> bool {
+        let mut w = self
+            .warning
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let new = w.as_deref() != Some(message);
+        *w = Some(message.to_string());
+        new
     }
 
     /// Marks it removed (cleanup) so its tasks end.
@@ -204,6 +217,11 @@ impl SessionHandle {
             job_slug: r.job_slug.clone(),
             stale_warning,
             age_secs: ((now - r.since_ms).max(0) / 1000) as u64,
+            warning: self
+                .warning
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone(),
             transitions: Vec::new(),
         }
     }

@@ -89,6 +89,9 @@ pub async fn status(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> 
     }
     println!("created:  {}", s.created_at);
     println!("output:   {} bytes", s.output_offset);
+    if let Some(w) = &s.warning {
+        println!("warning:  {w}");
+    }
     if let Some(w) = &s.stale_warning {
         println!("warning:  {w}");
     }

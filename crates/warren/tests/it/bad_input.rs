@@ -197,3 +197,64 @@ fn a_child_that_prints_garbage_or_hangs() {
     w.ok(&["kill", "hang"]);
     assert_eq!(w.json(&["status", "hang"])["state"], "killed");
 }
+
+/// Unmounts (lazily) what a test mounted, even when it fails.
+struct Unmount(std::path::PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_marks_the_session_and_the_daemon_keeps_serving() {
+    if !nix::unistd::getuid().is_root() {
+        eprintln!("SKIPPED: mounting a small tmpfs as a full disk needs root (CI runs as root)");
+        return;
+    }
+    let w = warren();
+    let sessions = w.home().join("sessions");
+    std::fs::create_dir_all(&sessions).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=128k", "tmpfs"])
+        .arg(&sessions)
+        .status()
+        .unwrap();
+    assert!(
+        mounted.success(),
+        "mount a 128 KiB tmpfs over the sessions directory"
+    );
+    let _unmount = Unmount(sessions);
+    w.ok(&[
+        "new",
+        "big",
+        "--no-wait",
+        "--",
+        "sh",
+        "-c",
+        "head -c 2000000 /dev/zero | tr '\\0' x; echo; exec sleep 600",
+    ]);
+    w.wait_until("the session is marked", T, || {
+        crate::status(&w, "big")["warning"]
+            .as_str()
+            .is_some_and(|m| m.contains("No space left"))
+    });
+    // The daemon keeps serving, and what was recorded stays readable.
+    assert_eq!(w.code(&["ls"]), 0);
+    let raw = w.run(&["output", "big", "--full", "--raw"]);
+    assert!(
+        raw.status.success() && raw.stdout.len() > 64 * 1024,
+        "recorded output before the disk filled: {} bytes",
+        raw.stdout.len()
+    );
+    let events = w.ok(&["events", "--since", "0", "--types", "warning"]);
+    assert!(
+        events.contains("No space left"),
+        "a stored warning event: {events}"
+    );
+    w.ok(&["kill", "big"]);
+}
