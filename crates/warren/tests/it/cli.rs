@@ -476,3 +476,82 @@ fn setup_instar_writes_the_token_where_the_skill_reads_it_and_listens_on_4040() 
     let health = crate::http::tcp("127.0.0.1:4040", "GET", "/health", &[], b"");
     assert_eq!(health.status, 200);
 }
+
+#[test]
+fn attach_shows_the_session_in_a_terminal_and_detaching_leaves_it_running() {
+    let w = warren();
+    w.ok(&["new", "att", "--", "cat"]);
+    w.ok(&[
+        "send",
+        "att",
+        "seen-through-attach",
+        "--wait",
+        "seen-through-attach",
+    ]);
+    // A terminal for `warren attach`: a pane of a separate tmux server, ended on drop.
+    struct Outer(std::path::PathBuf);
+    impl Drop for Outer {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("tmux")
+                .arg("-S")
+                .arg(&self.0)
+                .arg("kill-server")
+                .output();
+        }
+    }
+    let outer = Outer(w.home().join("outer.sock"));
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .arg("-S")
+            .arg(&outer.0)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let bin = env!("CARGO_BIN_EXE_warren");
+    let home = format!("WARREN_HOME={}", w.home().display());
+    let started = tmux(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "term",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        "-e",
+        &home,
+        bin,
+        "attach",
+        "att",
+    ]);
+    assert!(
+        started.status.success(),
+        "{}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    w.wait_until(
+        "the attached terminal shows the session's screen",
+        T,
+        || {
+            String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "=term:"]).stdout)
+                .contains("seen-through-attach")
+        },
+    );
+    assert!(
+        !w.tmux(&["list-clients", "-t", "=att"]).stdout.is_empty(),
+        "a client is attached to the session"
+    );
+    // Detach with the default prefix: warren attach exits, the session keeps running.
+    tmux(&["send-keys", "-t", "=term:", "C-b", "d"]);
+    w.wait_until("warren attach exited after the detach", T, || {
+        !tmux(&["has-session", "-t", "=term"]).status.success()
+    });
+    assert_eq!(w.code(&["health", "att"]), 0, "detaching left it running");
+    assert!(
+        w.tmux(&["list-clients", "-t", "=att"]).stdout.is_empty(),
+        "no client is left attached to the session"
+    );
+}
