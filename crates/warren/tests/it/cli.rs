@@ -555,3 +555,113 @@ fn attach_shows_the_session_in_a_terminal_and_detaching_leaves_it_running() {
         "no client is left attached to the session"
     );
 }
+
+#[test]
+fn logs_rotate_with_global_offsets_and_an_old_cursor_says_what_is_gone() {
+    let w = warren();
+    std::fs::write(
+        w.home().join("config.toml"),
+        "log_max_bytes = 4096\nlog_keep_segments = 1\n",
+    )
+    .unwrap();
+    w.ok(&["new", "rot", "--no-wait", "--", "sh", "-c", "i=0; while [ $i -lt 1000 ]; do i=$((i+1)); echo line-$i; done; echo ALL-DONE; exec sleep 600"]);
+    w.ok(&["wait", "rot", "ALL-DONE", "--timeout", "20"]);
+    let st = status(&w, "rot");
+    let end = st["output_offset"].as_u64().unwrap();
+    assert!(end > 9_000, "about 10 KB were written: {st}");
+    // Offsets stay global: the tail of the output is still at its offset.
+    let tail = w.ok(&["output", "rot", "--since", &(end - 20).to_string(), "--raw"]);
+    assert!(tail.contains("ALL-DONE"), "{tail:?}");
+    // A read from 0 gets what is kept, and says how much was rotated away.
+    let out = w.run(&["output", "rot", "--since", "0", "--raw"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rotated away"), "{err}");
+    assert!(
+        out.stdout.len() < 8192 && !String::from_utf8_lossy(&out.stdout).contains("line-1\r\n"),
+        "only the kept segments"
+    );
+    let dir = std::fs::read_dir(w.home().join("sessions"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let segments = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("output.log."))
+        .count();
+    assert_eq!(segments, 1, "log_keep_segments = 1");
+}
+
+#[test]
+fn a_name_resolves_to_its_newest_session_and_older_ones_by_id() {
+    let w = warren();
+    let old = w.json(&["new", "again", "--no-wait", "--", "true"]);
+    w.wait_state("again", "completed", T);
+    let new = w.json(&["new", "again", "--", "cat"]);
+    assert_ne!(old["id"], new["id"]);
+    assert_eq!(
+        status(&w, "again")["id"],
+        new["id"],
+        "the name is the newest session"
+    );
+    let by_id = status(&w, old["id"].as_str().unwrap());
+    assert_eq!(
+        (by_id["id"].clone(), by_id["state"].as_str()),
+        (old["id"].clone(), Some("completed"))
+    );
+}
+
+#[test]
+fn find_all_lists_other_tmux_servers_of_this_user_read_only() {
+    let w = warren();
+    let tmpdir = w.home().join("tmux-tmp");
+    std::fs::create_dir_all(&tmpdir).unwrap();
+    // The daemon reads TMUX_TMPDIR from the environment it was started with.
+    let out = w
+        .command()
+        .env("TMUX_TMPDIR", &tmpdir)
+        .arg("daemon")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let other = std::process::Command::new("tmux")
+        .env("TMUX_TMPDIR", &tmpdir)
+        .args([
+            "-L",
+            "elsewhere",
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "theirs",
+            "cat",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        other.status.success(),
+        "{}",
+        String::from_utf8_lossy(&other.stderr)
+    );
+    let found = w.json(&["find", "--all"]);
+    let theirs = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["tmux_name"] == "theirs")
+        .cloned();
+    let _ = std::process::Command::new("tmux")
+        .env("TMUX_TMPDIR", &tmpdir)
+        .args(["-L", "elsewhere", "kill-server"])
+        .output();
+    let theirs = theirs.unwrap_or_else(|| panic!("the other server's session is listed: {found}"));
+    assert_eq!(theirs["adoptable"], false, "other servers are read-only");
+    assert_eq!(
+        w.json(&["find"]).as_array().map(Vec::len),
+        Some(0),
+        "plain find lists only warren's server"
+    );
+}
