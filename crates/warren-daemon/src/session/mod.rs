@@ -226,8 +226,3 @@ impl SessionHandle {
         }
     }
 }
-
-/// Milliseconds of the current state, for tests of ages.
-pub fn since_ms(h: &SessionHandle) -> i64 {
-    h.row().since_ms
-}

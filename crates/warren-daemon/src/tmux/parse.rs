@@ -75,25 +75,6 @@ fn block_fields(rest: &[u8]) -> Option<(u64, u32)> {
     Some((number, flags))
 }
 
-/// Undoes the `\ooo` octal escaping of `%output` data.
-pub fn unescape_output(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len());
-    let mut i = 0;
-    while i < data.len() {
-        if data[i] == b'\\' && i + 4 <= data.len() {
-            let oct = &data[i + 1..i + 4];
-            if oct.iter().all(|b| (b'0'..=b'7').contains(b)) {
-                out.push((oct[0] - b'0') * 64 + (oct[1] - b'0') * 8 + (oct[2] - b'0'));
-                i += 4;
-                continue;
-            }
-        }
-        out.push(data[i]);
-        i += 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,14 +113,5 @@ mod tests {
                 rest: b"1 2 1".to_vec()
             }
         );
-    }
-
-    #[test]
-    fn octal_unescape() {
-        assert_eq!(
-            unescape_output(b"hi\\015\\012x\\134"),
-            b"hi\r\nx\\".to_vec()
-        );
-        assert_eq!(unescape_output(b"tail\\01"), b"tail\\01".to_vec());
     }
 }

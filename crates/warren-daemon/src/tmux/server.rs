@@ -135,11 +135,6 @@ impl Tmux {
             .filter(|c| c.is_alive())
     }
 
-    /// The control client's pid, when connected.
-    pub fn control_pid(&self) -> Option<u32> {
-        self.current().and_then(|c| c.pid())
-    }
-
     /// Whether a server answers on the socket, without starting one.
     pub async fn server_running(&self) -> bool {
         if self.current().is_some() {

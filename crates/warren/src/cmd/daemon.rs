@@ -44,18 +44,11 @@ async fn foreground(ctx: &Ctx, a: DaemonArgs, verbose: u8) -> Result<i32, ApiErr
     let _guard = warren_daemon::init_logging(&paths, &config);
     match warren_daemon::run(paths, config).await {
         Ok(()) => Ok(exit::OK),
-        Err(e) => {
-            tracing_error(&e);
-            Err(ApiError::new(
-                ErrorCode::Unavailable,
-                format!("the daemon stopped: {e:#}"),
-            ))
-        }
+        Err(e) => Err(ApiError::new(
+            ErrorCode::Unavailable,
+            format!("the daemon stopped: {e:#}"),
+        )),
     }
-}
-
-fn tracing_error(e: &anyhow::Error) {
-    eprintln!("warren daemon: {e:#}");
 }
 
 async fn start(ctx: &Ctx, a: &DaemonArgs) -> Result<i32, ApiError> {
