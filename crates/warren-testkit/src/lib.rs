@@ -158,21 +158,6 @@ impl Warren {
     }
 }
 
-/// Bounded poll: `pred` every 20 ms up to `timeout`; the panic names what never happened.
-pub fn wait_until(what: &str, timeout: Duration, pred: &mut dyn FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if pred() {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {timeout:?} waiting until {what}"
-        );
-        pause(Duration::from_millis(20));
-    }
-}
-
 /// The polling interval of a bounded poll (never a wait for something to happen by itself).
 #[allow(
     clippy::disallowed_methods,
