@@ -44,6 +44,10 @@ pub struct Config {
     pub instar_cwd: Option<String>,
     /// User profiles, added to or replacing the built-in ones.
     pub profiles: BTreeMap<String, ProfileConfig>,
+    /// Sessions spawned from sessions may nest this deep.
+    pub max_depth: u32,
+    /// A headless agent that has not exited this long after its stdin closed is stuck.
+    pub exit_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -65,6 +69,8 @@ impl Default for Config {
             log_level: "info".into(),
             instar_cwd: None,
             profiles: BTreeMap::new(),
+            max_depth: 3,
+            exit_timeout_secs: 15,
         }
     }
 }

@@ -5,6 +5,8 @@ pub mod api;
 pub mod bus;
 pub mod config;
 mod daemon;
+pub mod headless;
+pub mod holder;
 pub mod monitor;
 pub mod outlog;
 pub mod paths;

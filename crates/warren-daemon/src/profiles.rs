@@ -36,6 +36,10 @@ pub struct ProfileConfig {
     pub height: Option<u16>,
     /// False until the agent's screens are recorded and the patterns checked against them.
     pub verified: Option<bool>,
+    /// Headless watchdog: no output this long during a turn means stuck (default 600 s).
+    pub watchdog_secs: Option<u64>,
+    /// Headless watchdog while a tool runs (default 3600 s): long tests and installs are healthy.
+    pub tool_timeout_secs: Option<u64>,
 }
 
 /// A screen class a pattern says.
@@ -79,6 +83,10 @@ pub struct Profile {
     pub verified: bool,
     /// Whether the screen needs reading at all.
     pub reads_screen: bool,
+    /// Headless watchdog, seconds without output during a turn.
+    pub watchdog_secs: u64,
+    /// Headless watchdog while a tool runs.
+    pub tool_timeout_secs: u64,
 }
 
 impl Profile {
@@ -110,6 +118,8 @@ impl Profile {
             height: c.height.unwrap_or(50),
             verified: c.verified.unwrap_or(true),
             reads_screen,
+            watchdog_secs: c.watchdog_secs.unwrap_or(600),
+            tool_timeout_secs: c.tool_timeout_secs.unwrap_or(3600),
         })
     }
 

@@ -60,6 +60,10 @@ pub enum EventKind {
     },
     /// A session's record was removed (cleanup).
     Removed {},
+    /// A line of a headless agent's stream, parsed.
+    Agent(crate::AgentEvent),
+    /// A limit was breached or a protected path touched.
+    Violation(crate::Violation),
     /// Something went wrong beside the state (e.g. its output cannot be recorded).
     Warning {
         /// What.
@@ -89,6 +93,8 @@ impl EventKind {
             Self::OutputGap { .. } => "output_gap",
             Self::Removed {} => "removed",
             Self::Warning { .. } => "warning",
+            Self::Agent(_) => "agent",
+            Self::Violation(_) => "violation",
         }
     }
 }

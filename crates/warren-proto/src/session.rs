@@ -175,6 +175,9 @@ pub struct SessionInfo {
     /// Transitions, oldest first (only with `status`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transitions: Vec<Transition>,
+    /// Headless sessions: the agent's session, limits, totals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headless: Option<crate::HeadlessInfo>,
 }
 
 /// A line of `warren ls` (`GET /v1/sessions?view=brief`): what the table shows, nothing more.
@@ -257,9 +260,15 @@ pub struct SendRequest {
     /// Wait for this regex in output that arrives after the send.
     #[serde(default)]
     pub wait: Option<String>,
-    /// How long to wait for the regex (default 30 s).
+    /// How long to wait for the regex (default 30 s), or for a headless turn's result.
     #[serde(default)]
     pub timeout_ms: Option<u64>,
+    /// Headless: stop (resumable) after the response.
+    #[serde(default)]
+    pub stop: bool,
+    /// Headless: answer at the acknowledgement, not the result.
+    #[serde(default)]
+    pub no_wait: bool,
 }
 
 /// The answer to any input, on every transport.
@@ -290,6 +299,16 @@ pub struct SendAnswer {
     /// Turns, where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turns: Option<u64>,
+    /// Duration of the turn in ms (headless).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    /// The agent's own session id (headless).
+    #[serde(default, rename = "sessionId", skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// How the turn ended (headless): `completed`, `failed`, `needs_input`, `interrupted`,
+    /// `cost_exceeded`, `turns_exceeded`, `time_exceeded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 /// `POST /v1/sessions/{name}/keys`: named tmux keys (`Enter`, `C-c`, `Up`…).

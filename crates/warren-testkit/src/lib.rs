@@ -200,3 +200,147 @@ impl Drop for Warren {
         }
     }
 }
+
+/// The real Claude Code CLI for the tests that drive it against [`StubApi`]: `$WARREN_TEST_CLAUDE`,
+/// else `<workspace>/.deps/cc/node_modules/.bin/claude` (installed by `./scripts/ensure-deps`).
+pub fn claude_cli() -> PathBuf {
+    let p = match std::env::var_os("WARREN_TEST_CLAUDE") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => workspace_root().join(".deps/cc/node_modules/.bin/claude"),
+    };
+    assert!(
+        p.is_file(),
+        "the Claude Code CLI {} is missing: run ./scripts/ensure-deps (or set WARREN_TEST_CLAUDE)",
+        p.display()
+    );
+    p
+}
+
+/// The workspace root (two levels above this crate).
+fn workspace_root() -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    crate_dir
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(crate_dir)
+        .to_path_buf()
+}
+
+/// The `stub-anthropic` binary in `bin_dir` (where cargo puts the workspace's binaries).
+pub fn stub_bin(bin_dir: &Path) -> PathBuf {
+    let p = bin_dir.join("stub-anthropic");
+    assert!(
+        p.is_file(),
+        "{} is missing: build it with `cargo build --workspace --bins`",
+        p.display()
+    );
+    p
+}
+
+/// A running `stub-anthropic` (a scripted local Anthropic Messages API, see its doc) with its
+/// request log; killed by its pid on `Drop`.
+pub struct StubApi {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+/// The API key the CLI is given (any non-empty key works against the stub).
+pub const STUB_API_KEY: &str = "sk-ant-api03-mock-key-000000000000000000000000";
+
+impl StubApi {
+    /// Starts the stub from `bin_dir` (for example [`Warren::bin_dir`], or the parent of
+    /// `env!("CARGO_BIN_EXE_stub-anthropic")`) on a free loopback port.
+    pub fn start(bin_dir: &Path) -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("stubapi")
+            .tempdir()
+            .expect("temp dir for the stub's log");
+        let log = dir.path().join("requests.jsonl");
+        let mut child = Command::new(stub_bin(bin_dir))
+            .arg("--log")
+            .arg(&log)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start stub-anthropic");
+        let stdout = child.stdout.take().expect("stub stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(Duration::from_secs(10)).unwrap_or_default();
+        let port = line
+            .trim()
+            .strip_prefix("listening 127.0.0.1:")
+            .and_then(|p| p.parse().ok());
+        let Some(port) = port else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "stub-anthropic did not print `listening 127.0.0.1:<port>` within 10 s (got {line:?})"
+            );
+        };
+        Self { child, port, dir }
+    }
+
+    /// The port it listens on (127.0.0.1).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://127.0.0.1:PORT`, the CLI's `ANTHROPIC_BASE_URL`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The request log (one JSON line per request).
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join("requests.jsonl")
+    }
+
+    /// The requests so far, oldest first: `method`, `path`, `session_id`, `model`,
+    /// `user_texts`, `last_user_text`, `has_tools`, `tool_results`, `status`.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.log_path())
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("stub log line {l:?}: {e}")))
+            .collect()
+    }
+
+    /// The environment that runs the real CLI offline against this stub, with its config and
+    /// sessions under `config_dir` (reference §2).
+    pub fn claude_env(&self, config_dir: &Path) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("ANTHROPIC_BASE_URL".to_string(), self.url()),
+            ("ANTHROPIC_API_KEY".to_string(), STUB_API_KEY.to_string()),
+            (
+                "CLAUDE_CONFIG_DIR".to_string(),
+                config_dir.display().to_string(),
+            ),
+        ];
+        for k in [
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+            "DISABLE_AUTOUPDATER",
+            "DISABLE_TELEMETRY",
+            "DISABLE_ERROR_REPORTING",
+            "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL",
+        ] {
+            env.push((k.to_string(), "1".to_string()));
+        }
+        env.push(("CLAUDE_CODE_MAX_RETRIES".to_string(), "0".to_string()));
+        env
+    }
+}
+
+impl Drop for StubApi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

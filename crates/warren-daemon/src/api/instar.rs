@@ -157,6 +157,8 @@ pub async fn input(
                 enter: Some(true),
                 wait: None,
                 timeout_ms: None,
+                stop: false,
+                no_wait: false,
             },
             None,
         )

@@ -287,7 +287,7 @@ pub fn session_env(
 }
 
 /// Stores the environment for restarts and resumes: 0600, never logged.
-fn write_env(dir: &std::path::Path, env: &BTreeMap<String, String>) -> std::io::Result<()> {
+pub fn write_env(dir: &std::path::Path, env: &BTreeMap<String, String>) -> std::io::Result<()> {
     use std::io::Write as _;
     use std::os::unix::fs::OpenOptionsExt as _;
     let mut f = std::fs::OpenOptions::new()
@@ -297,6 +297,14 @@ fn write_env(dir: &std::path::Path, env: &BTreeMap<String, String>) -> std::io::
         .mode(0o600)
         .open(dir.join("env.json"))?;
     f.write_all(serde_json::to_string(env).unwrap_or_default().as_bytes())
+}
+
+/// Reads the environment stored by [`write_env`].
+pub fn read_env(dir: &std::path::Path) -> BTreeMap<String, String> {
+    std::fs::read_to_string(dir.join("env.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -55,6 +55,9 @@ pub async fn run(
                     response: None,
                     cost: None,
                     turns: None,
+                    duration: None,
+                    session_id: None,
+                    status: None,
                 },
             });
         }
@@ -128,5 +131,8 @@ pub async fn acknowledge(d: &Daemon, h: &crate::session::SessionHandle, before: 
         response: None,
         cost: None,
         turns: None,
+        duration: None,
+        session_id: None,
+        status: None,
     }
 }

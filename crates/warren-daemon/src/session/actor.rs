@@ -52,6 +52,39 @@ pub enum Cmd {
     Vanished(String),
     /// Output arrived.
     Activity,
+    /// Headless: queue a message as the next interaction; answers its sequence number.
+    Turn {
+        /// The message.
+        prompt: String,
+        /// Stop (resumable) once it is answered.
+        stop: bool,
+        /// The answer.
+        reply: oneshot::Sender<Result<u64, ApiError>>,
+    },
+    /// Interrupt the current turn (control request; Escape for interactive agents).
+    Interrupt {
+        /// Done.
+        reply: oneshot::Sender<Result<(), ApiError>>,
+    },
+    /// Headless: close stdin and let the agent exit (resumable); `done` marks it completed.
+    Stop {
+        /// `finish`: completed rather than stopped.
+        done: bool,
+        /// Done.
+        reply: oneshot::Sender<Result<(), ApiError>>,
+    },
+    /// Headless: hold input from now on.
+    Pause {
+        /// Done.
+        reply: oneshot::Sender<Result<(), ApiError>>,
+    },
+    /// Headless: release held input.
+    Unpause {
+        /// Done.
+        reply: oneshot::Sender<Result<(), ApiError>>,
+    },
+    /// Headless: the limits changed; re-arm the clocks.
+    LimitsChanged,
 }
 
 /// Runs the actor until the session ends.
@@ -112,6 +145,20 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
                             d.publish_exit(&h, code, signal);
                         }
                     }
+                    Cmd::Interrupt { reply } => {
+                        let r = match pane(&h) {
+                            Ok(p) => d.tmux.send_keys(&p, &["Escape".to_string()]).await.map_err(|e| d.tmux_error(e)),
+                            Err(e) => Err(e),
+                        };
+                        let _ = reply.send(r);
+                    }
+                    Cmd::Turn { reply, .. } => {
+                        let _ = reply.send(Err(not_headless(&h)));
+                    }
+                    Cmd::Stop { reply, .. } | Cmd::Pause { reply } | Cmd::Unpause { reply } => {
+                        let _ = reply.send(Err(not_headless(&h)));
+                    }
+                    Cmd::LimitsChanged => {}
                     Cmd::Vanished(why) => {
                         if !h.row().kill_pending {
                             observe(&d, &h, Observation::Vanished(why)).await;
@@ -186,6 +233,14 @@ async fn dead_status(d: &Daemon, h: &SessionHandle) -> (Option<i32>, Option<i32>
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+fn not_headless(h: &SessionHandle) -> ApiError {
+    ApiError::new(
+        warren_proto::ErrorCode::Conflict,
+        format!("session {} runs in tmux, not headless", h.name),
+    )
+    .with_hint("use `warren send` and `warren keys` for tmux sessions")
 }
 
 fn pane(h: &SessionHandle) -> Result<String, ApiError> {

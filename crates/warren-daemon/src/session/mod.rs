@@ -7,7 +7,7 @@ pub mod status;
 pub mod tail;
 
 use crate::profiles::Profile;
-use crate::store::{SessionRow, now_ms, rfc3339};
+use crate::store::{HeadlessRow, SessionRow, now_ms, rfc3339};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -23,6 +23,10 @@ pub struct Progress {
     pub offset: u64,
     /// Current state.
     pub state: SessionState,
+    /// Headless: the last interaction that ended.
+    pub turn: u64,
+    /// Headless: the last interaction the agent echoed (it arrived).
+    pub acked: u64,
 }
 
 /// A session as the rest of the daemon holds it.
@@ -44,6 +48,7 @@ pub struct SessionHandle {
     pub wake: Arc<Notify>,
     removed: AtomicBool,
     warning: RwLock<Option<String>>,
+    headless: RwLock<Option<HeadlessRow>>,
 }
 
 impl SessionHandle {
@@ -58,6 +63,8 @@ impl SessionHandle {
         let (progress, _) = watch::channel(Progress {
             offset,
             state: row.state,
+            turn: 0,
+            acked: 0,
         });
         let name = SessionName::new(&row.name).unwrap_or_else(|_| {
             SessionName::new("invalid").unwrap_or_else(|e| unreachable!("{e}"))
@@ -74,6 +81,7 @@ impl SessionHandle {
             wake: Arc::new(Notify::new()),
             removed: AtomicBool::new(false),
             warning: RwLock::new(None),
+            headless: RwLock::new(None),
         });
         (h, rx)
     }
@@ -96,6 +104,40 @@ impl SessionHandle {
         let state = row.state;
         drop(row);
         self.progress.send_modify(|p| p.state = state);
+    }
+
+    /// A copy of the headless row, for headless sessions.
+    pub fn headless(&self) -> Option<HeadlessRow> {
+        self.headless
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Sets or changes the headless row in memory (after the store was written).
+    pub fn set_headless(&self, f: impl FnOnce(&mut Option<HeadlessRow>)) {
+        f(&mut self
+            .headless
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner));
+    }
+
+    /// Whether this is a headless session.
+    pub fn is_headless(&self) -> bool {
+        self.headless
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some()
+    }
+
+    /// Marks interaction `seq` ended (wakes waiters).
+    pub fn turn_ended(&self, seq: u64) {
+        self.progress.send_modify(|p| p.turn = p.turn.max(seq));
+    }
+
+    /// Marks interaction `seq` echoed by the agent.
+    pub fn turn_acked(&self, seq: u64) {
+        self.progress.send_modify(|p| p.acked = p.acked.max(seq));
     }
 
     /// Current state.
@@ -223,6 +265,7 @@ impl SessionHandle {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .clone(),
             transitions: Vec::new(),
+            headless: None,
         }
     }
 }

@@ -55,6 +55,51 @@ const MIGRATIONS: &[&str] = &[
         response TEXT,
         at_ms INTEGER NOT NULL
     );",
+    // 2: headless sessions, their interactions and safety-net violations; identity tokens.
+    "CREATE TABLE headless (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        spec TEXT NOT NULL,
+        agent_session_id TEXT,
+        config_dir TEXT,
+        limits TEXT NOT NULL,
+        parent_id TEXT,
+        depth INTEGER NOT NULL DEFAULT 0,
+        parsed_offset INTEGER NOT NULL DEFAULT 0,
+        paused INTEGER NOT NULL DEFAULT 0,
+        active_ms INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE interactions (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        prompt TEXT NOT NULL,
+        response TEXT,
+        status TEXT NOT NULL,
+        cost REAL NOT NULL DEFAULT 0,
+        turns INTEGER NOT NULL DEFAULT 0,
+        duration_ms INTEGER NOT NULL DEFAULT 0,
+        tools TEXT NOT NULL DEFAULT '[]',
+        errors TEXT NOT NULL DEFAULT '[]',
+        denials TEXT NOT NULL DEFAULT '[]',
+        started_ms INTEGER NOT NULL,
+        ended_ms INTEGER,
+        agent_session_id TEXT,
+        PRIMARY KEY (session_id, seq)
+    );
+    CREATE TABLE violations (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        message TEXT NOT NULL,
+        tool TEXT,
+        path TEXT,
+        at_ms INTEGER NOT NULL
+    );
+    CREATE INDEX violations_by_session ON violations(session_id, id);
+    CREATE TABLE session_tokens (
+        token_hash TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE
+    );",
 ];
 
 /// Applies the migrations this database has not seen.

@@ -3,11 +3,13 @@
 //! another lock or across an `.await`.
 
 mod events;
+mod headless;
 mod idempotency;
 mod migrations;
 mod sessions;
 
 pub use events::StoredEvent;
+pub use headless::{HeadlessRow, HeadlessSpec};
 pub use idempotency::IdemRecord;
 pub use sessions::SessionRow;
 

@@ -130,18 +130,7 @@ impl Store {
     pub fn insert_session(&self, s: &SessionRow) -> rusqlite::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        tx.execute(
-            &format!("INSERT INTO sessions ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"),
-            params![
-                s.id, s.name, s.kind, s.profile, s.state.as_str(), s.signal.name(), s.detail, s.since_ms, s.created_ms,
-                s.cwd, serde_json::to_string(&s.command).unwrap_or_default(), s.pid, s.exit_code, s.tmux_session,
-                s.tmux_pane, s.gate, s.job_slug, s.pending_prompt, s.kill_pending, s.idem_key, s.cost, s.turns.and_then(|t| i64::try_from(t).ok())
-            ],
-        )?;
-        tx.execute(
-            "INSERT INTO transitions (session_id, from_state, to_state, signal, detail, at_ms) VALUES (?1, NULL, ?2, ?3, ?4, ?5)",
-            params![s.id, s.state.as_str(), s.signal.name(), s.detail, s.since_ms],
-        )?;
+        insert_in(&tx, s)?;
         tx.commit()
     }
 
@@ -254,4 +243,21 @@ impl Store {
             .execute("DELETE FROM sessions WHERE id = ?1", [id])
             .map(drop)
     }
+}
+
+/// Inserts a session row and its first transition inside a transaction.
+pub(super) fn insert_in(tx: &rusqlite::Transaction<'_>, s: &SessionRow) -> rusqlite::Result<()> {
+    tx.execute(
+            &format!("INSERT INTO sessions ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"),
+        params![
+            s.id, s.name, s.kind, s.profile, s.state.as_str(), s.signal.name(), s.detail, s.since_ms, s.created_ms,
+            s.cwd, serde_json::to_string(&s.command).unwrap_or_default(), s.pid, s.exit_code, s.tmux_session,
+            s.tmux_pane, s.gate, s.job_slug, s.pending_prompt, s.kill_pending, s.idem_key, s.cost, s.turns.and_then(|t| i64::try_from(t).ok())
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO transitions (session_id, from_state, to_state, signal, detail, at_ms) VALUES (?1, NULL, ?2, ?3, ?4, ?5)",
+        params![s.id, s.state.as_str(), s.signal.name(), s.detail, s.since_ms],
+    )?;
+    Ok(())
 }

@@ -1,0 +1,960 @@
+//! The headless actor: one task per live headless session. It owns the connection to the
+//! holder, forwards input one interaction at a time (so every `result` belongs to exactly one
+//! interaction), parses the agent's stream from the output log, keeps the safety net and the
+//! watchdog, and turns the agent's exit into a state. It survives nothing: after a daemon
+//! restart a new actor picks up from the stored parse cursor and interactions.
+
+use super::turn::{OpenTurn, Totals, is_breach, verdict};
+use super::{interrupt_line, parse::parse_line, protect, user_line};
+use crate::Daemon;
+use crate::holder::{self, client::HolderClient};
+use crate::session::status::Next;
+use crate::session::{Cmd, SessionHandle};
+use crate::store::now_ms;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
+use warren_proto::{AgentEvent, ApiError, ErrorCode, EventKind, SessionState, Signal, Violation};
+
+/// Largest piece of the log read at once.
+const CHUNK: usize = 256 * 1024;
+/// A line longer than this without a newline is cut and kept as raw text.
+const MAX_LINE: usize = 16 * 1024 * 1024;
+/// After an interrupt (limit or watchdog), how long the agent has to yield before it is killed.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// Why the agent is expected to exit.
+#[derive(Debug, Clone)]
+enum Ending {
+    /// Graceful stop; `done` = finish.
+    Stop { done: bool },
+    /// Killed on request.
+    Killed,
+    /// Stopped by the safety net.
+    Limit(String),
+    /// The watchdog fired.
+    Watchdog(String),
+}
+
+struct Actor {
+    d: Arc<Daemon>,
+    h: Arc<SessionHandle>,
+    client: Option<HolderClient>,
+    /// Bytes read but not yet parsed (a partial last line); starts at `parsed`.
+    buf: Vec<u8>,
+    parsed: u64,
+    open: Option<OpenTurn>,
+    queue: VecDeque<(u64, String)>,
+    stop_after: bool,
+    pause_pending: bool,
+    ending: Option<Ending>,
+    /// `total_cost_usd` last reported by this agent process (cumulative per process).
+    process_cost: f64,
+    interrupts: u64,
+    /// When the session last started running (not paused), for the total-time limit.
+    active_since: Option<Instant>,
+    grace_due: Option<Instant>,
+    exit_due: Option<Instant>,
+    pid: Option<u32>,
+}
+
+/// Runs the actor until the session ends.
+pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedReceiver<Cmd>) {
+    let Some(hrow) = h.headless() else { return };
+    let mut a = Actor {
+        d: d.clone(),
+        h: h.clone(),
+        client: None,
+        buf: Vec::new(),
+        parsed: hrow.parsed_offset,
+        open: None,
+        queue: VecDeque::new(),
+        stop_after: false,
+        pause_pending: false,
+        ending: None,
+        process_cost: 0.0,
+        interrupts: 0,
+        active_since: (!hrow.paused).then(Instant::now),
+        grace_due: None,
+        exit_due: None,
+        pid: h.row().pid,
+    };
+    a.recover().await;
+    let far = || Instant::now() + Duration::from_secs(86400 * 365);
+    loop {
+        if h.state().is_terminal() || h.is_removed() {
+            return;
+        }
+        let watchdog = a.watchdog_due();
+        let turn_deadline = a.turn_deadline();
+        let total_deadline = a.total_deadline();
+        tokio::select! {
+            cmd = rx.recv() => {
+                let Some(cmd) = cmd else { return };
+                a.command(cmd).await;
+            }
+            _ = h.wake.notified() => {
+                a.read().await;
+                a.check_exit().await;
+            }
+            _ = sleep_until(watchdog.unwrap_or_else(far)), if watchdog.is_some() => {
+                a.watchdog_fired().await;
+            }
+            _ = sleep_until(turn_deadline.unwrap_or_else(far)), if turn_deadline.is_some() => {
+                let secs = a.limits().max_time_secs.unwrap_or(0);
+                a.breach("max_time", "time_exceeded", format!("the interaction ran longer than {}", fmt_secs(secs))).await;
+            }
+            _ = sleep_until(total_deadline.unwrap_or_else(far)), if total_deadline.is_some() => {
+                let secs = a.limits().max_total_time_secs.unwrap_or(0);
+                a.breach("max_total_time", "time_exceeded", format!("the session ran longer than {} in all", fmt_secs(secs))).await;
+            }
+            _ = sleep_until(a.grace_due.unwrap_or_else(far)), if a.grace_due.is_some() => {
+                a.grace_due = None;
+                if a.open.is_some() {
+                    tracing::warn!(session = %h.name, "the agent did not yield to the interrupt: killing it");
+                    a.signal("KILL").await;
+                }
+            }
+            _ = sleep_until(a.exit_due.unwrap_or_else(far)), if a.exit_due.is_some() => {
+                a.exit_due = None;
+                a.ending = Some(Ending::Watchdog(format!(
+                    "the agent did not exit within {} s after its input closed",
+                    d.config.exit_timeout_secs
+                )));
+                a.signal("KILL").await;
+            }
+        }
+    }
+}
+
+fn fmt_secs(s: u64) -> String {
+    warren_proto::format_duration(Duration::from_secs(s))
+}
+
+impl Actor {
+    fn limits(&self) -> warren_proto::Limits {
+        self.h.headless().map(|r| r.limits).unwrap_or_default()
+    }
+
+    fn spec(&self) -> crate::store::HeadlessSpec {
+        self.h.headless().map(|r| r.spec).unwrap_or_default()
+    }
+
+    /// After a (re)start: connect to the holder, catch up on output, rebuild the open turn
+    /// and the queue from the store.
+    async fn recover(&mut self) {
+        let interactions = self.d.store.interactions(&self.h.id).unwrap_or_default();
+        let started_ms = holder::read_info(&self.h.dir).map_or(0, |i| i.started_ms);
+        // Cost already reported by this agent process (its total is cumulative).
+        self.process_cost = interactions
+            .iter()
+            .filter(|i| i.ended_at.is_some())
+            .filter(|i| {
+                i.started_at
+                    .parse::<jiff::Timestamp>()
+                    .is_ok_and(|t| t.as_millisecond() >= started_ms)
+            })
+            .map(|i| i.cost)
+            .sum();
+        if let Some(last) = interactions
+            .iter()
+            .filter(|i| i.ended_at.is_some())
+            .map(|i| i.seq)
+            .max()
+        {
+            self.h.turn_ended(last);
+        }
+        for i in &interactions {
+            match i.status.as_str() {
+                "running" => {
+                    let mut t = OpenTurn::new(i.seq, i.prompt.clone());
+                    t.acked = true;
+                    self.open = Some(t);
+                    self.h.turn_acked(i.seq);
+                }
+                "queued" => self.queue.push_back((i.seq, i.prompt.clone())),
+                _ => {}
+            }
+        }
+        self.connect().await;
+        self.read().await;
+        if self.check_exit().await {
+            return;
+        }
+        // A running interaction the holder never got (the daemon died before forwarding):
+        // send it again; the holder drops it if it already has it.
+        if let Some((seq, prompt)) = self.open.as_ref().map(|t| (t.seq, t.prompt.clone())) {
+            if let Some(c) = self.client.as_mut() {
+                let _ = c.write(seq, user_line(&prompt)).await;
+            }
+        }
+        if self.open.is_none() {
+            self.next_or_idle().await;
+        }
+    }
+
+    async fn connect(&mut self) -> bool {
+        if self.client.is_some() {
+            return true;
+        }
+        match HolderClient::connect(&self.h.dir).await {
+            Ok((c, hello)) => {
+                self.pid = Some(hello.child_pid);
+                self.client = Some(c);
+                true
+            }
+            Err(e) => {
+                tracing::debug!(session = %self.h.name, "holder not reachable: {e}");
+                false
+            }
+        }
+    }
+
+    async fn command(&mut self, cmd: Cmd) {
+        match cmd {
+            Cmd::Turn {
+                prompt,
+                stop,
+                reply,
+            } => {
+                let r = self.enqueue(prompt, stop).await;
+                let _ = reply.send(r);
+            }
+            Cmd::Interrupt { reply } => {
+                if let Some(t) = self.open.as_mut() {
+                    t.interrupted = true;
+                }
+                let r = self.interrupt().await;
+                let _ = reply.send(r);
+            }
+            Cmd::Stop { done, reply } => {
+                let r = self.stop(done).await;
+                let _ = reply.send(r);
+            }
+            Cmd::Pause { reply } => {
+                self.set_paused(true);
+                if self.open.is_none() {
+                    self.to(
+                        SessionState::Paused,
+                        Signal::Warren("pause".into()),
+                        "input is held",
+                    );
+                } else {
+                    self.pause_pending = true;
+                }
+                let _ = reply.send(Ok(()));
+            }
+            Cmd::Unpause { reply } => {
+                self.set_paused(false);
+                self.pause_pending = false;
+                if self.open.is_none() {
+                    self.next_or_idle().await;
+                }
+                let _ = reply.send(Ok(()));
+            }
+            Cmd::Kill { reply } => {
+                self.ending = Some(Ending::Killed);
+                self.d
+                    .store
+                    .set_kill_pending(&self.h.id, true)
+                    .unwrap_or_else(|e| tracing::error!("storing kill: {e}"));
+                self.h.update(|r| r.kill_pending = true);
+                if !self.signal("KILL").await {
+                    // No holder: end the agent by its pid (its own process group).
+                    if let Some(pid) = self.pid {
+                        let _ = nix::sys::signal::killpg(
+                            nix::unistd::Pid::from_raw(pid as i32),
+                            nix::sys::signal::Signal::SIGKILL,
+                        );
+                    }
+                    self.finish_exit(None).await;
+                }
+                let _ = reply.send(Ok(()));
+            }
+            Cmd::LimitsChanged => {}
+            Cmd::Send { reply, .. } | Cmd::Keys { reply, .. } => {
+                let _ = reply.send(Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "session {} is headless: it takes messages, not keys",
+                        self.h.name
+                    ),
+                )));
+            }
+            Cmd::Exited { .. } | Cmd::Vanished(_) | Cmd::Activity => {
+                self.read().await;
+                self.check_exit().await;
+            }
+        }
+    }
+
+    fn set_paused(&mut self, paused: bool) {
+        let mut row = match self.h.headless() {
+            Some(r) => r,
+            None => return,
+        };
+        if paused {
+            if let Some(since) = self.active_since.take() {
+                row.active_ms += since.elapsed().as_millis() as i64;
+            }
+        } else if self.active_since.is_none() {
+            self.active_since = Some(Instant::now());
+        }
+        row.paused = paused;
+        if let Err(e) = self.d.store.save_headless(&row) {
+            tracing::error!("storing pause: {e}");
+        }
+        self.h.set_headless(|h| *h = Some(row));
+    }
+
+    async fn enqueue(&mut self, prompt: String, stop: bool) -> Result<u64, ApiError> {
+        if self.ending.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!("session {} is stopping", self.h.name),
+            ));
+        }
+        let seq = self
+            .d
+            .store
+            .add_interaction(&self.h.id, &prompt, "queued", now_ms())
+            .map_err(ApiError::internal)?;
+        self.stop_after |= stop;
+        self.queue.push_back((seq, prompt));
+        if self.open.is_none() && !self.paused() {
+            self.next_or_idle().await;
+        }
+        Ok(seq)
+    }
+
+    fn paused(&self) -> bool {
+        self.h.headless().is_some_and(|r| r.paused)
+    }
+
+    /// Forwards the next queued message, or settles in the state that fits.
+    async fn next_or_idle(&mut self) {
+        if self.paused() {
+            if self.h.state() != SessionState::Paused {
+                self.to(
+                    SessionState::Paused,
+                    Signal::Warren("pause".into()),
+                    "input is held",
+                );
+            }
+            return;
+        }
+        let Some((seq, prompt)) = self.queue.pop_front() else {
+            if self.stop_after {
+                self.stop_after = false;
+                let _ = self.stop(false).await;
+            } else if self.h.state() != SessionState::Idle {
+                self.to(
+                    SessionState::Idle,
+                    Signal::Warren("ready".into()),
+                    "waiting for a message",
+                );
+            }
+            return;
+        };
+        if !self.connect().await {
+            self.queue.push_front((seq, prompt));
+            self.check_exit().await;
+            return;
+        }
+        let line = user_line(&prompt);
+        let sent = match self.client.as_mut() {
+            Some(c) => c.write(seq, line).await,
+            None => return,
+        };
+        match sent {
+            Ok(a) if a.ok => {
+                let _ = self
+                    .d
+                    .store
+                    .set_interaction_status(&self.h.id, seq, "running");
+                self.open = Some(OpenTurn::new(seq, prompt));
+                self.to(
+                    SessionState::Running,
+                    Signal::Warren("input".into()),
+                    "working on a message",
+                );
+            }
+            Ok(a) => {
+                let why = a.error.unwrap_or_default();
+                tracing::warn!(session = %self.h.name, "the holder refused the message: {why}");
+                self.fail_interaction(seq, &prompt, &format!("not delivered: {why}"));
+                self.h.turn_ended(seq);
+                self.check_exit().await;
+            }
+            Err(e) => {
+                tracing::warn!(session = %self.h.name, "the holder went away: {e}");
+                self.client = None;
+                self.queue.push_front((seq, prompt));
+                self.check_exit().await;
+            }
+        }
+    }
+
+    fn fail_interaction(&self, seq: u64, prompt: &str, why: &str) {
+        let i = warren_proto::Interaction {
+            seq,
+            prompt: prompt.to_string(),
+            status: "failed".into(),
+            errors: vec![why.to_string()],
+            started_at: crate::store::rfc3339(now_ms()),
+            ..Default::default()
+        };
+        if let Err(e) = self.d.store.finish_interaction(&self.h.id, &i, now_ms()) {
+            tracing::error!("storing interaction: {e}");
+        }
+    }
+
+    async fn interrupt(&mut self) -> Result<(), ApiError> {
+        if !self.connect().await {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!("session {} has no running agent", self.h.name),
+            ));
+        }
+        self.interrupts += 1;
+        let line = interrupt_line(self.interrupts);
+        match self.client.as_mut() {
+            Some(c) => match c.write(0, line).await {
+                Ok(a) if a.ok => Ok(()),
+                Ok(a) => Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    a.error.unwrap_or_default(),
+                )),
+                Err(e) => {
+                    self.client = None;
+                    Err(ApiError::internal(format!("the holder went away: {e}")))
+                }
+            },
+            None => Err(ApiError::internal("no holder")),
+        }
+    }
+
+    /// Graceful stop: close stdin; the agent finishes its turn and exits.
+    async fn stop(&mut self, done: bool) -> Result<(), ApiError> {
+        self.ending = Some(Ending::Stop { done });
+        if self.connect().await {
+            if let Some(c) = self.client.as_mut() {
+                if c.close().await.is_ok() {
+                    self.exit_due =
+                        Some(Instant::now() + Duration::from_secs(self.d.config.exit_timeout_secs));
+                    return Ok(());
+                }
+            }
+        }
+        // No holder to ask: it already ended.
+        self.check_exit().await;
+        Ok(())
+    }
+
+    async fn signal(&mut self, sig: &str) -> bool {
+        if !self.connect().await {
+            return false;
+        }
+        match self.client.as_mut() {
+            Some(c) => c.signal(sig).await.is_ok_and(|a| a.ok),
+            None => false,
+        }
+    }
+
+    fn to(&self, to: SessionState, signal: Signal, detail: &str) {
+        self.d.transition(
+            &self.h,
+            Next {
+                to,
+                signal,
+                detail: detail.to_string(),
+            },
+        );
+    }
+
+    // ---- the stream -------------------------------------------------------------------
+
+    /// Reads what the holder appended, parses complete lines, acts on them.
+    async fn read(&mut self) {
+        loop {
+            let from = self.parsed + self.buf.len() as u64;
+            let read = match crate::outlog::read_range(&self.h.dir, from, CHUNK) {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(session = %self.h.name, "reading the agent's output: {e}");
+                    return;
+                }
+            };
+            if read.data.is_empty() {
+                return;
+            }
+            if read.missing > 0 {
+                // Rotated away while nobody read it: start at what is there.
+                self.buf.clear();
+                self.parsed = read.offset;
+            }
+            let end = read.offset + read.data.len() as u64;
+            self.h.advance(end);
+            self.buf.extend_from_slice(&read.data);
+            let full = read.data.len() >= CHUNK;
+            self.parse_buffer().await;
+            if let Err(e) = self.d.store.save_parsed_offset(&self.h.id, self.parsed) {
+                tracing::error!("storing the parse cursor: {e}");
+            }
+            if !full {
+                return;
+            }
+        }
+    }
+
+    async fn parse_buffer(&mut self) {
+        let mut start = 0;
+        while let Some(nl) = self.buf[start..].iter().position(|b| *b == b'\n') {
+            let line = self.buf[start..start + nl].to_vec();
+            start += nl + 1;
+            self.parsed += (nl + 1) as u64;
+            let line = line.strip_suffix(b"\r").unwrap_or(&line);
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            for ev in parse_line(line) {
+                self.on_event(ev).await;
+            }
+        }
+        self.buf.drain(..start);
+        if self.buf.len() > MAX_LINE {
+            let line = std::mem::take(&mut self.buf);
+            self.parsed += line.len() as u64;
+            for ev in parse_line(&line[..MAX_LINE.min(line.len())]) {
+                self.on_event(ev).await;
+            }
+        }
+    }
+
+    fn publish(&self, kind: EventKind) {
+        if let Err(e) = self.d.bus.publish(&self.h.id, self.h.name.as_str(), kind) {
+            tracing::error!("storing event: {e}");
+        }
+    }
+
+    async fn on_event(&mut self, ev: AgentEvent) {
+        if let Some(t) = self.open.as_mut() {
+            t.last_output = Instant::now();
+        }
+        let mut over_turns = None;
+        match &ev {
+            AgentEvent::Init { session_id, .. } => self.note_agent_session(session_id),
+            AgentEvent::User { text } => {
+                if let Some(t) = self.open.as_mut() {
+                    if !t.acked && *text == t.prompt {
+                        t.acked = true;
+                        self.h.turn_acked(t.seq);
+                    }
+                }
+            }
+            AgentEvent::Text { message_id, .. } => over_turns = self.note_call(message_id),
+            AgentEvent::ToolUse {
+                id,
+                name,
+                input,
+                message_id,
+            } => {
+                if let Some(t) = self.open.as_mut() {
+                    t.tool(id, name);
+                }
+                over_turns = self.note_call(message_id);
+                self.check_protected(name, input);
+            }
+            AgentEvent::ToolResult { tool_use_id, .. } => {
+                if let Some(t) = self.open.as_mut() {
+                    t.pending_tools.remove(tool_use_id);
+                }
+            }
+            _ => {}
+        }
+        let result = match &ev {
+            AgentEvent::Result(r) => Some(r.clone()),
+            _ => None,
+        };
+        self.publish(EventKind::Agent(ev));
+        if let Some(msg) = over_turns {
+            self.breach("max_turns", "turns_exceeded", msg).await;
+        }
+        if let Some(r) = result {
+            self.on_result(r).await;
+        }
+    }
+
+    fn note_agent_session(&self, id: &str) {
+        let Some(mut row) = self.h.headless() else {
+            return;
+        };
+        if id.is_empty() || row.agent_session_id.as_deref() == Some(id) {
+            return;
+        }
+        row.agent_session_id = Some(id.to_string());
+        if let Err(e) = self.d.store.save_headless(&row) {
+            tracing::error!("storing the agent's session id: {e}");
+        }
+        self.h.set_headless(|h| *h = Some(row));
+    }
+
+    /// A new API call: counts against `max_turns` while the turn runs; answers a breach.
+    fn note_call(&mut self, message_id: &str) -> Option<String> {
+        let max = self.limits().max_turns?;
+        let before = self.h.row().turns.unwrap_or(0);
+        let t = self.open.as_mut()?;
+        if message_id.is_empty() || !t.calls.insert(message_id.to_string()) {
+            return None;
+        }
+        let calls = t.calls.len() as u64;
+        (before + calls > max && t.breach.is_none())
+            .then(|| format!("{} turns is over the limit of {max}", before + calls))
+    }
+
+    fn check_protected(&self, tool: &str, input: &serde_json::Value) {
+        let Some(row) = self.h.headless() else { return };
+        let rules = protect::Rules {
+            protect: super::protected_patterns(&self.d, &row.limits, row.config_dir.as_deref()),
+            cwd: self.h.row().cwd,
+        };
+        if let Some((path, pattern)) = protect::check(&rules, tool, input) {
+            let v = Violation {
+                kind: "protected_path".into(),
+                message: format!("{tool} touched {path}, which is protected ({pattern})"),
+                at: crate::store::rfc3339(now_ms()),
+                tool: Some(tool.to_string()),
+                path: Some(path),
+            };
+            self.violation(v);
+        }
+    }
+
+    fn violation(&self, v: Violation) {
+        tracing::warn!(session = %self.h.name, "safety net: {}", v.message);
+        if let Err(e) = self.d.store.add_violation(&self.h.id, &v, now_ms()) {
+            tracing::error!("storing violation: {e}");
+        }
+        self.publish(EventKind::Violation(v));
+    }
+
+    // ---- turns, limits, watchdog ------------------------------------------------------
+
+    /// Cost so far, this session's own plus its descendants'.
+    fn total_cost(&self) -> f64 {
+        self.h.row().cost.unwrap_or(0.0) + super::descendants_cost(&self.d, &self.h.id)
+    }
+
+    async fn on_result(&mut self, r: warren_proto::TurnResult) {
+        let Some(t) = self.open.take() else {
+            // A result with no interaction of ours (e.g. after an interrupt of nothing).
+            return;
+        };
+        let cost = (r.total_cost_usd - self.process_cost).max(0.0);
+        self.process_cost = r.total_cost_usd.max(self.process_cost);
+        let before = Totals {
+            cost: self.total_cost(),
+            turns: self.h.row().turns.unwrap_or(0),
+        };
+        let limits = self.limits();
+        let i = verdict(&t, &r, cost, before, &limits);
+        let at = now_ms();
+        if let Err(e) = self.d.store.finish_interaction(&self.h.id, &i, at) {
+            tracing::error!("storing interaction: {e}");
+        }
+        let (own_cost, turns) = (
+            self.h.row().cost.unwrap_or(0.0) + cost,
+            before.turns + r.num_turns,
+        );
+        if let Err(e) = self.d.store.set_cost(&self.h.id, own_cost, turns) {
+            tracing::error!("storing cost: {e}");
+        }
+        self.h.update(|row| {
+            row.cost = Some(own_cost);
+            row.turns = Some(turns);
+        });
+        if is_breach(&i.status) && t.breach.is_none() {
+            // Found at the result (the CLI's own limit, or cost known only now).
+            let (kind, msg) = match i.status.as_str() {
+                "cost_exceeded" => (
+                    "max_cost",
+                    format!(
+                        "cost ${:.4} is over the limit of ${:.2}",
+                        before.cost + cost,
+                        limits.max_cost.unwrap_or(0.0)
+                    ),
+                ),
+                "turns_exceeded" => (
+                    "max_turns",
+                    format!(
+                        "{turns} turns is over the limit of {}",
+                        limits.max_turns.unwrap_or(0)
+                    ),
+                ),
+                _ => ("max_time", "time limit".to_string()),
+            };
+            self.violation(Violation {
+                kind: kind.into(),
+                message: msg.clone(),
+                at: crate::store::rfc3339(at),
+                tool: None,
+                path: None,
+            });
+            self.ending = Some(Ending::Limit(msg));
+        }
+        self.h.turn_ended(t.seq);
+        self.grace_due = None;
+        if matches!(self.ending, Some(Ending::Limit(_))) {
+            // The safety net ends the session once the agent yielded.
+            let _ = self.stop_for_limit().await;
+            return;
+        }
+        if matches!(self.ending, Some(Ending::Watchdog(_))) {
+            // It yielded to the watchdog's interrupt: keep the session.
+            self.ending = None;
+        }
+        if self.pause_pending {
+            self.pause_pending = false;
+            self.to(SessionState::Paused, Signal::StreamResult, "input is held");
+            return;
+        }
+        if self.queue.is_empty() && !self.stop_after {
+            self.to(
+                SessionState::Idle,
+                Signal::StreamResult,
+                &format!("turn {} {}", t.seq, i.status),
+            );
+            return;
+        }
+        self.next_or_idle().await;
+    }
+
+    async fn stop_for_limit(&mut self) -> Result<(), ApiError> {
+        let ending = self.ending.clone();
+        self.stop(false).await?;
+        // `stop` records a graceful ending; the limit is why.
+        self.ending = ending;
+        Ok(())
+    }
+
+    /// A limit was breached during a turn: record it, interrupt, and kill if it won't yield.
+    async fn breach(&mut self, kind: &str, status: &'static str, message: String) {
+        let Some(t) = self.open.as_mut() else { return };
+        if t.breach.is_some() {
+            return;
+        }
+        t.breach = Some(status);
+        self.violation(Violation {
+            kind: kind.into(),
+            message: message.clone(),
+            at: crate::store::rfc3339(now_ms()),
+            tool: None,
+            path: None,
+        });
+        self.ending = Some(Ending::Limit(message));
+        let _ = self.interrupt().await;
+        self.grace_due = Some(Instant::now() + GRACE);
+    }
+
+    fn watchdog_due(&self) -> Option<Instant> {
+        let t = self.open.as_ref()?;
+        if self.grace_due.is_some() {
+            return None;
+        }
+        let spec = self.spec();
+        let secs = if t.pending_tools.is_empty() {
+            spec.watchdog_secs
+        } else {
+            spec.tool_timeout_secs
+        };
+        (secs > 0).then(|| t.last_output + Duration::from_secs(secs))
+    }
+
+    fn turn_deadline(&self) -> Option<Instant> {
+        let t = self.open.as_ref()?;
+        if t.breach.is_some() {
+            return None;
+        }
+        let secs = self.limits().max_time_secs?;
+        Some(t.started + Duration::from_secs(secs))
+    }
+
+    fn total_deadline(&self) -> Option<Instant> {
+        let t = self.open.as_ref()?;
+        if t.breach.is_some() {
+            return None;
+        }
+        let max = self.limits().max_total_time_secs? as i64 * 1000;
+        let since = self.active_since?;
+        let used = self.h.headless().map_or(0, |r| r.active_ms);
+        Some(since + Duration::from_millis((max - used).max(0) as u64))
+    }
+
+    async fn watchdog_fired(&mut self) {
+        let Some(t) = self.open.as_ref() else { return };
+        let spec = self.spec();
+        let reason = if t.pending_tools.is_empty() {
+            format!(
+                "no output for {} during a turn",
+                fmt_secs(spec.watchdog_secs)
+            )
+        } else {
+            format!(
+                "a tool ran for {} with no result",
+                fmt_secs(spec.tool_timeout_secs)
+            )
+        };
+        self.violation(Violation {
+            kind: "watchdog".into(),
+            message: reason.clone(),
+            at: crate::store::rfc3339(now_ms()),
+            tool: None,
+            path: None,
+        });
+        self.ending = Some(Ending::Watchdog(reason));
+        let _ = self.interrupt().await;
+        self.grace_due = Some(Instant::now() + GRACE);
+    }
+
+    // ---- the agent's exit -------------------------------------------------------------
+
+    /// Whether the agent has exited (and if so, settles the session). Cheap: one stat.
+    async fn check_exit(&mut self) -> bool {
+        if let Some(exit) = holder::read_exit(&self.h.dir) {
+            Box::pin(self.read()).await;
+            self.finish_exit(Some(exit)).await;
+            return true;
+        }
+        // No exit file: is the holder itself still there?
+        let holder_alive = holder::read_info(&self.h.dir).is_some_and(|i| {
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(i.pid as i32), None).is_ok()
+        });
+        if !holder_alive && !self.connect().await {
+            Box::pin(self.read()).await;
+            if let Some(exit) = holder::read_exit(&self.h.dir) {
+                self.finish_exit(Some(exit)).await;
+            } else {
+                // The holder died without writing the exit: end an orphaned agent too.
+                if let Some(pid) = self.pid {
+                    let _ = nix::sys::signal::killpg(
+                        nix::unistd::Pid::from_raw(pid as i32),
+                        nix::sys::signal::Signal::SIGKILL,
+                    );
+                }
+                self.finish_exit(None).await;
+            }
+            return true;
+        }
+        false
+    }
+
+    async fn finish_exit(&mut self, exit: Option<holder::ExitInfo>) {
+        if self.h.state().is_terminal() {
+            return;
+        }
+        self.client = None;
+        let code = exit.and_then(|e| e.code);
+        let signal = exit.and_then(|e| e.signal);
+        if let Some(t) = self.open.take() {
+            let why = match &self.ending {
+                Some(Ending::Killed) => "killed during the turn".to_string(),
+                Some(Ending::Limit(m)) => m.clone(),
+                Some(Ending::Watchdog(m)) => m.clone(),
+                _ => format!(
+                    "the agent exited during the turn ({})",
+                    describe(code, signal)
+                ),
+            };
+            let status = t
+                .breach
+                .unwrap_or(if matches!(self.ending, Some(Ending::Killed)) {
+                    "interrupted"
+                } else {
+                    "failed"
+                });
+            let i = warren_proto::Interaction {
+                seq: t.seq,
+                prompt: t.prompt.clone(),
+                status: status.into(),
+                duration_ms: t.started.elapsed().as_millis() as u64,
+                tools: t.tools.clone(),
+                errors: vec![why],
+                started_at: crate::store::rfc3339(t.started_ms),
+                ..Default::default()
+            };
+            if let Err(e) = self.d.store.finish_interaction(&self.h.id, &i, now_ms()) {
+                tracing::error!("storing interaction: {e}");
+            }
+            self.h.turn_ended(t.seq);
+        }
+        if let Some(mut row) = self.h.headless() {
+            if let Some(since) = self.active_since.take() {
+                row.active_ms += since.elapsed().as_millis() as i64;
+            }
+            if matches!(self.ending, Some(Ending::Stop { done: true })) {
+                row.done = true;
+            }
+            let _ = self.d.store.save_headless(&row);
+            self.h.set_headless(|h| *h = Some(row));
+        }
+        if let Err(e) = self.d.store.set_exit(&self.h.id, code) {
+            tracing::error!("storing exit: {e}");
+        }
+        self.h.update(|r| {
+            r.exit_code = code;
+            r.kill_pending = false;
+        });
+        let _ = self.d.store.set_kill_pending(&self.h.id, false);
+        let (to, sig, detail) = match self.ending.clone() {
+            Some(Ending::Stop { done: true }) => (
+                SessionState::Completed,
+                Signal::Warren("finish".into()),
+                "finished".to_string(),
+            ),
+            Some(Ending::Stop { done: false }) => (
+                SessionState::Stopped,
+                Signal::ProcessExit,
+                "stopped; resumable".to_string(),
+            ),
+            Some(Ending::Killed) => (
+                SessionState::Killed,
+                Signal::Warren("kill".into()),
+                "killed by request".to_string(),
+            ),
+            Some(Ending::Limit(m)) => (
+                SessionState::Killed,
+                Signal::Warren("limit".into()),
+                format!("safety net: {m}"),
+            ),
+            Some(Ending::Watchdog(m)) => {
+                (SessionState::Stuck, Signal::Warren("watchdog".into()), m)
+            }
+            None if code == Some(0) => (
+                SessionState::Stopped,
+                Signal::ProcessExit,
+                "the agent exited; resumable".to_string(),
+            ),
+            None => {
+                let tail = holder::stderr_tail(&self.h.dir, 2000);
+                let mut d = format!("the agent exited ({})", describe(code, signal));
+                if !tail.is_empty() {
+                    d.push_str(": ");
+                    d.push_str(&tail);
+                }
+                (SessionState::Failed, Signal::ProcessExit, d)
+            }
+        };
+        self.to(to, sig, &detail);
+        self.d.publish_exit(&self.h, code, signal);
+    }
+}
+
+fn describe(code: Option<i32>, signal: Option<i32>) -> String {
+    match (code, signal) {
+        (Some(c), _) => format!("exit {c}"),
+        (None, Some(s)) => format!("signal {s}"),
+        (None, None) => "status unknown".into(),
+    }
+}
