@@ -121,6 +121,13 @@ impl Client {
         if let Some(k) = idem {
             b = b.header(warren_proto::IDEMPOTENCY_HEADER, k);
         }
+        // Inside a session, every request carries its identity: the daemon then refuses what
+        // a session may not do (raise its own limits, end its ancestors).
+        if let Ok(t) = std::env::var(warren_proto::SESSION_TOKEN_ENV) {
+            if !t.is_empty() && t.bytes().all(|c| c.is_ascii_alphanumeric()) {
+                b = b.header(warren_proto::SESSION_TOKEN_HEADER, t);
+            }
+        }
         b.body(Full::new(Bytes::from(body.unwrap_or_default())))
             .unwrap_or_else(|e| unreachable!("static request parts: {e}"))
     }

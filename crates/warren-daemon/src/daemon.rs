@@ -127,6 +127,13 @@ impl Daemon {
         if let Err(e) = self.watcher.watch_session(&h.dir, h.wake.clone()) {
             tracing::warn!(session = %h.name, "cannot watch output: {e}");
         }
+        if h.is_headless() {
+            // The headless actor reads its own stream (it parses what the tail would publish).
+            if !h.ended() {
+                tokio::spawn(crate::headless::actor::run(self.clone(), h, rx));
+            }
+            return;
+        }
         tokio::spawn(tail::run(self.clone(), h.clone()));
         if !h.state().is_terminal() {
             tokio::spawn(actor::run(self.clone(), h, rx));

@@ -20,8 +20,19 @@ pub async fn run(d: &Arc<Daemon>, fresh_recorder: bool) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
+    let mut headless: std::collections::HashMap<String, crate::store::HeadlessRow> = d
+        .store
+        .load_headless()?
+        .into_iter()
+        .map(|r| (r.session_id.clone(), r))
+        .collect();
     for row in rows {
         let dir = d.paths.session_dir(&row.id);
+        if row.kind == "headless" {
+            let hrow = headless.remove(&row.id);
+            adopt_headless(d, row, dir, hrow);
+            continue;
+        }
         let Some(profile) = d
             .profiles
             .get(&row.profile)
@@ -49,6 +60,40 @@ pub async fn run(d: &Arc<Daemon>, fresh_recorder: bool) -> anyhow::Result<()> {
         crate::monitor::repipe_live(d).await;
     }
     Ok(())
+}
+
+/// A headless session: its holder (if any) keeps the agent; the actor catches up on start.
+fn adopt_headless(
+    d: &Arc<Daemon>,
+    row: SessionRow,
+    dir: std::path::PathBuf,
+    hrow: Option<crate::store::HeadlessRow>,
+) {
+    let Some(profile) = d
+        .profiles
+        .get(&row.profile)
+        .or_else(|| d.profiles.get("claude"))
+        .cloned()
+    else {
+        return;
+    };
+    let offset = outlog::total_len(&dir).unwrap_or(0);
+    let (h, rx) = SessionHandle::new(row.clone(), dir.clone(), profile, offset);
+    h.set_headless(|x| *x = hrow.clone());
+    if !crate::session::agent_gone(row.state, true) {
+        let holder_started = crate::holder::read_info(&dir).is_some();
+        if hrow.is_none() || (!holder_started && crate::holder::read_exit(&dir).is_none()) {
+            d.transition(
+                &h,
+                Next {
+                    to: SessionState::Failed,
+                    signal: Signal::Reconcile,
+                    detail: "the daemon stopped while starting it; resume it".into(),
+                },
+            );
+        }
+    }
+    d.start_session(h, rx);
 }
 
 fn find_pane<'a>(panes: &'a [PaneRow], row: &SessionRow) -> Option<&'a PaneRow> {

@@ -12,7 +12,7 @@ pub enum AgentEvent {
     /// `system/init`: sent before every turn.
     Init {
         /// The agent's own session id (Claude's `session_id`).
-        session_id: String,
+        agent_session_id: String,
         /// Model in use.
         #[serde(default)]
         model: String,
@@ -37,7 +37,7 @@ pub enum AgentEvent {
     /// An assistant tool call.
     ToolUse {
         /// Tool call id.
-        id: String,
+        tool_use_id: String,
         /// Tool name.
         name: String,
         /// Its input.
@@ -130,7 +130,7 @@ pub struct TurnResult {
     pub api_error_status: Option<u16>,
     /// The agent's session id.
     #[serde(default)]
-    pub session_id: String,
+    pub agent_session_id: String,
     /// Why the turn ended (`completed`, `max_turns`, `aborted_streaming`…).
     #[serde(default)]
     pub terminal_reason: Option<String>,

@@ -5,7 +5,8 @@ use crate::{SessionState, Signal};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// One event.
+/// One event. The fields of `kind` are flattened beside these, so no kind may use the
+/// names `id`, `at`, `session_id`, `session` or `type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Event {
     /// Stored events have an id, the cursor to resume from; output events have none.

@@ -37,14 +37,36 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// A session's state, its signal and its transitions.
-    Status {
-        /// Session name or id.
-        name: String,
-        /// JSON output.
-        #[arg(long)]
-        json: bool,
-    },
+    /// A session's state, its signal and its transitions (headless: cost, limits, totals).
+    Status(crate::cli_agent::NameOnly),
+    /// Spawn an agent session: headless Claude Code by default, interactive with --tmux.
+    Spawn(crate::cli_agent::SpawnArgs),
+    /// Resume a paused or stopped headless session (optionally with a message).
+    Resume(crate::cli_agent::ResumeArgs),
+    /// Hold a headless session's input; it becomes `paused` when the current turn ends.
+    Pause(crate::cli_agent::NameOnly),
+    /// Fork a headless session into a new one that keeps the conversation.
+    Fork(crate::cli_agent::ForkArgs),
+    /// Stop a headless session gracefully (resumable).
+    Stop(crate::cli_agent::NameOnly),
+    /// Stop gracefully and mark the task done.
+    Finish(crate::cli_agent::NameOnly),
+    /// Interrupt, then kill.
+    Abort(crate::cli_agent::NameOnly),
+    /// Interrupt the current turn (headless: control request; interactive: Escape).
+    Interrupt(crate::cli_agent::NameOnly),
+    /// Remove an ended session's record and history (refused while it is live).
+    Delete(crate::cli_agent::NameOnly),
+    /// Interactions with the cost of each.
+    History(crate::cli_agent::NameOnly),
+    /// Change a session's limits (0 removes one).
+    Limits(crate::cli_agent::LimitsArgs),
+    /// Spawn, send a task, watch it with the safety net, and answer a structured result.
+    Delegate(crate::cli_agent::DelegateArgs),
+    /// Send a correction to a delegated session; the same structured result.
+    Continue(crate::cli_agent::ContinueArgs),
+    /// Spawn several sessions in parallel from a JSON file.
+    Batch(crate::cli_agent::BatchArgs),
     /// Send text (Enter included); `-` reads it from stdin.
     Send(SendArgs),
     /// Send named keys (Enter, C-c, Up, Escape…).
@@ -62,7 +84,7 @@ pub enum Cmd {
     Wait(WaitArgs),
     /// Output: the rendered screen (`-n`), the whole log (`--full`), or bytes from an offset.
     Output(OutputArgs),
-    /// Print the last lines of output; `-f` follows it as it is written.
+    /// Print the last lines of output (headless: the conversation); `-f` follows it.
     Tail {
         /// Session name or id.
         name: String,
@@ -103,13 +125,7 @@ pub enum Cmd {
         json: bool,
     },
     /// End a session (state `killed`).
-    Kill {
-        /// Session name or id.
-        name: String,
-        /// JSON output.
-        #[arg(long)]
-        json: bool,
-    },
+    Kill(crate::cli_agent::NameOnly),
     /// Remove the records and logs of ended sessions.
     Cleanup {
         /// Only show what would be removed.
@@ -118,6 +134,9 @@ pub enum Cmd {
         /// Only sessions older than this.
         #[arg(long, value_parser = duration)]
         older_than: Option<Duration>,
+        /// Only sessions older than N days (same as --older-than Nd).
+        #[arg(long, conflicts_with = "older_than")]
+        days: Option<u64>,
         /// Also end live sessions (asks first).
         #[arg(long)]
         all: bool,
@@ -171,6 +190,29 @@ pub enum Cmd {
     },
     /// A guided tour with no agent installed: a Python session computes, answers and is cleaned up.
     Demo,
+    /// (internal) Hold a headless agent's stdin and stdout.
+    #[command(hide = true)]
+    Holder {
+        /// Session directory.
+        #[arg(long)]
+        dir: std::path::PathBuf,
+        /// Rotate the output log at this size.
+        #[arg(long)]
+        max_bytes: u64,
+        /// Rotated segments kept.
+        #[arg(long)]
+        keep: usize,
+        /// The agent's argv.
+        #[arg(last = true, required = true)]
+        argv: Vec<String>,
+    },
+    /// (internal) PreToolUse hook: deny tools that touch protected paths.
+    #[command(hide = true)]
+    Guard {
+        /// The session's rules file.
+        #[arg(long)]
+        rules: std::path::PathBuf,
+    },
     /// (internal) Copy a pane's output into its rotating log.
     #[command(hide = true)]
     Pipe {
@@ -300,9 +342,21 @@ pub struct SendArgs {
     /// Session (seed 003's `-s`).
     #[arg(short = 's', long = "session", hide = true)]
     pub session: Option<String>,
+    /// Session (claude-multi-session's `--name`).
+    #[arg(long = "name", hide = true)]
+    pub name_flag: Option<String>,
     /// Text (seed 003's `-c`).
     #[arg(short = 'c', long = "command", hide = true)]
     pub command: Option<String>,
+    /// Text (claude-multi-session's `--message`).
+    #[arg(long = "message", hide = true)]
+    pub message: Option<String>,
+    /// Headless: stop the session (resumable) after the response.
+    #[arg(long)]
+    pub stop: bool,
+    /// Headless: answer once the message arrived, not at its result.
+    #[arg(long)]
+    pub no_wait: bool,
     /// Multi-line (seed 003's `-m`; multi-line text is detected anyway).
     #[arg(short = 'm', long = "multiline", hide = true)]
     pub multiline: bool,
@@ -348,7 +402,10 @@ pub struct WaitArgs {
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Session name or id.
-    pub name: String,
+    pub name: Option<String>,
+    /// Session (claude-multi-session's `--name`).
+    #[arg(long = "name", hide = true)]
+    pub name_flag: Option<String>,
     /// The rendered screen and this many lines of history.
     #[arg(short = 'n', long = "lines", conflicts_with_all = ["full", "since"])]
     pub lines: Option<u32>,

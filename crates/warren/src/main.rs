@@ -1,8 +1,10 @@
 //! `warren`: the one binary. The CLI, `warren daemon`, and internal helpers.
 
 mod cli;
+mod cli_agent;
 mod cmd;
 mod ctx;
+mod render;
 mod sse;
 
 use clap::Parser as _;
@@ -30,6 +32,48 @@ fn main() {
             Err(e) => {
                 eprintln!("warren recorder: {e}");
                 exit::UNAVAILABLE
+            }
+        };
+        std::process::exit(code);
+    }
+    if let Cmd::Holder {
+        dir,
+        max_bytes,
+        keep,
+        argv,
+    } = &cli.cmd
+    {
+        let args = warren_daemon::holder::process::HolderArgs {
+            dir: dir.clone(),
+            cfg: warren_daemon::outlog::PipeConfig {
+                max_bytes: *max_bytes,
+                keep: *keep,
+            },
+            argv: argv.clone(),
+        };
+        let code = match warren_daemon::holder::process::run(args) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("warren holder: {e}");
+                exit::UNAVAILABLE
+            }
+        };
+        std::process::exit(code);
+    }
+    if let Cmd::Guard { rules } = &cli.cmd {
+        // A PreToolUse hook: print the deny decision (or nothing). A broken rules file must
+        // not let the tool through silently: exit 2 blocks it, with the reason on stderr.
+        let mut input = String::new();
+        let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut input);
+        let code = match warren_daemon::headless::protect::guard(rules, &input) {
+            Ok(Some(deny)) => {
+                println!("{deny}");
+                exit::OK
+            }
+            Ok(None) => exit::OK,
+            Err(e) => {
+                eprintln!("warren guard: {e}");
+                2
             }
         };
         std::process::exit(code);

@@ -169,5 +169,7 @@ pub async fn input(
 /// Kill the session, as instar does.
 #[utoipa::path(delete, path = "/sessions/{name}", params(("name" = String, Path)), responses((status = 200, body = InstarSession)), tag = "instar")]
 pub async fn kill(State(d): D, Path(name): Path<String>) -> ApiResult<Json<InstarSession>> {
-    Ok(Json(instar(&service::kill::run(&d, &name).await?)))
+    Ok(Json(instar(
+        &service::kill::run(&d, &name, &service::caller::Caller::person()).await?,
+    )))
 }

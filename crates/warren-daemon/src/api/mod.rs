@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod error;
 pub mod events;
+pub mod headless;
 pub mod instar;
 pub mod json;
 pub mod v1;
@@ -40,6 +41,19 @@ pub fn router(d: Arc<Daemon>) -> Router {
         .routes(routes!(v1::daemon))
         .routes(routes!(v1::stop))
         .routes(routes!(events::events))
+        .routes(routes!(headless::spawn))
+        .routes(routes!(headless::delegate))
+        .routes(routes!(headless::resume))
+        .routes(routes!(headless::continue_task))
+        .routes(routes!(headless::pause))
+        .routes(routes!(headless::fork))
+        .routes(routes!(headless::stop))
+        .routes(routes!(headless::finish))
+        .routes(routes!(headless::abort))
+        .routes(routes!(headless::interrupt))
+        .routes(routes!(headless::delete))
+        .routes(routes!(headless::history))
+        .routes(routes!(headless::limits))
         .routes(routes!(instar::spawn))
         .routes(routes!(instar::list))
         .routes(routes!(instar::tmux))

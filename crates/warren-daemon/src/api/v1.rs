@@ -88,8 +88,13 @@ pub async fn status(State(d): D, Path(name): Path<String>) -> ApiResult<Json<Ses
 
 /// Kill a session (succeeds for one that already ended).
 #[utoipa::path(delete, path = "/v1/sessions/{name}", params(("name" = String, Path)), responses((status = 200, body = SessionInfo), (status = 404, body = ErrorBody)))]
-pub async fn kill(State(d): D, Path(name): Path<String>) -> ApiResult<Json<SessionInfo>> {
-    Ok(Json(service::kill::run(&d, &name).await?))
+pub async fn kill(
+    State(d): D,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<SessionInfo>> {
+    let caller = super::headless::caller(&d, &headers)?;
+    Ok(Json(service::kill::run(&d, &name, &caller).await?))
 }
 
 /// Send text (Enter included unless `enter` is false).

@@ -58,6 +58,8 @@ struct Actor {
     grace_due: Option<Instant>,
     exit_due: Option<Instant>,
     pid: Option<u32>,
+    /// The agent exited and the session settled: this actor is done.
+    exited: bool,
 }
 
 /// Runs the actor until the session ends.
@@ -80,11 +82,20 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
         grace_due: None,
         exit_due: None,
         pid: h.row().pid,
+        exited: false,
     };
+    let generation = h.generation();
     a.recover().await;
+    // A first message sent right after the spawn is taken before settling on `idle`.
+    while let Ok(cmd) = rx.try_recv() {
+        a.command(cmd).await;
+    }
+    if h.state() == SessionState::Starting && a.open.is_none() {
+        a.next_or_idle().await;
+    }
     let far = || Instant::now() + Duration::from_secs(86400 * 365);
     loop {
-        if h.state().is_terminal() || h.is_removed() {
+        if h.ended() || h.is_removed() || a.exited || h.generation() != generation {
             return;
         }
         let watchdog = a.watchdog_due();
@@ -172,6 +183,7 @@ impl Actor {
                     let mut t = OpenTurn::new(i.seq, i.prompt.clone());
                     t.acked = true;
                     self.open = Some(t);
+                    self.h.turn_sent(i.seq);
                     self.h.turn_acked(i.seq);
                 }
                 "queued" => self.queue.push_back((i.seq, i.prompt.clone())),
@@ -190,7 +202,7 @@ impl Actor {
                 let _ = c.write(seq, user_line(&prompt)).await;
             }
         }
-        if self.open.is_none() {
+        if self.open.is_none() && self.h.state() != SessionState::Starting {
             self.next_or_idle().await;
         }
     }
@@ -374,6 +386,7 @@ impl Actor {
                     .d
                     .store
                     .set_interaction_status(&self.h.id, seq, "running");
+                self.h.turn_sent(seq);
                 self.open = Some(OpenTurn::new(seq, prompt));
                 self.to(
                     SessionState::Running,
@@ -545,7 +558,9 @@ impl Actor {
         }
         let mut over_turns = None;
         match &ev {
-            AgentEvent::Init { session_id, .. } => self.note_agent_session(session_id),
+            AgentEvent::Init {
+                agent_session_id, ..
+            } => self.note_agent_session(agent_session_id),
             AgentEvent::User { text } => {
                 if let Some(t) = self.open.as_mut() {
                     if !t.acked && *text == t.prompt {
@@ -556,13 +571,13 @@ impl Actor {
             }
             AgentEvent::Text { message_id, .. } => over_turns = self.note_call(message_id),
             AgentEvent::ToolUse {
-                id,
+                tool_use_id,
                 name,
                 input,
                 message_id,
             } => {
                 if let Some(t) = self.open.as_mut() {
-                    t.tool(id, name);
+                    t.tool(tool_use_id, name);
                 }
                 over_turns = self.note_call(message_id);
                 self.check_protected(name, input);
@@ -851,9 +866,10 @@ impl Actor {
     }
 
     async fn finish_exit(&mut self, exit: Option<holder::ExitInfo>) {
-        if self.h.state().is_terminal() {
+        if self.h.ended() || self.exited {
             return;
         }
+        self.exited = true;
         self.client = None;
         let code = exit.and_then(|e| e.code);
         let signal = exit.and_then(|e| e.signal);

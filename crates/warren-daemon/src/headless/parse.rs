@@ -59,7 +59,7 @@ fn system(v: Value) -> AgentEvent {
     let subtype = str_of(&v, "subtype");
     if subtype == "init" {
         return AgentEvent::Init {
-            session_id: str_of(&v, "session_id"),
+            agent_session_id: str_of(&v, "session_id"),
             model: str_of(&v, "model"),
             cwd: str_of(&v, "cwd"),
             permission_mode: str_of(&v, "permissionMode"),
@@ -99,7 +99,7 @@ fn assistant(v: &Value) -> Vec<AgentEvent> {
                 message_id: message_id.clone(),
             }),
             Some("tool_use") => Some(AgentEvent::ToolUse {
-                id: str_of(&b, "id"),
+                tool_use_id: str_of(&b, "id"),
                 name: str_of(&b, "name"),
                 input: b.get("input").cloned().unwrap_or(Value::Null),
                 message_id: message_id.clone(),
@@ -168,7 +168,7 @@ fn result(v: &Value) -> TurnResult {
             .get("api_error_status")
             .and_then(Value::as_u64)
             .and_then(|s| u16::try_from(s).ok()),
-        session_id: str_of(v, "session_id"),
+        agent_session_id: str_of(v, "session_id"),
         terminal_reason: v
             .get("terminal_reason")
             .and_then(Value::as_str)

@@ -56,7 +56,7 @@ pub fn matches(pattern: &str, candidate: &str, cwd: &str) -> bool {
     };
     if pattern.starts_with('/') {
         let p = pattern.trim_end_matches('/');
-        return abs == p || abs.starts_with(&format!("{p}/")) || candidate.starts_with(pattern);
+        return abs == p || abs.starts_with(&format!("{p}/"));
     }
     if let Some(dir) = pattern.strip_suffix('/') {
         return abs.split('/').any(|c| c == dir);

@@ -117,7 +117,7 @@ pub fn verdict(
         denials: r.permission_denials.clone(),
         started_at: crate::store::rfc3339(t.started_ms),
         ended_at: None,
-        agent_session_id: (!r.session_id.is_empty()).then(|| r.session_id.clone()),
+        agent_session_id: (!r.agent_session_id.is_empty()).then(|| r.agent_session_id.clone()),
     }
 }
 

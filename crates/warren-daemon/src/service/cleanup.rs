@@ -41,7 +41,7 @@ pub async fn run(d: &Arc<Daemon>, req: CleanupRequest) -> Result<CleanupAnswer, 
 /// Ends (if live) and forgets one session: its tmux session, directory, record and tasks.
 pub async fn remove(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiError> {
     if !h.state().is_terminal() {
-        super::kill::run(d, &h.id).await?;
+        super::kill::run(d, &h.id, &super::caller::Caller::person()).await?;
     }
     if let Some(s) = h.row().tmux_session {
         // An ended session keeps its dead pane (and its screen) until cleanup.

@@ -30,6 +30,17 @@ pub async fn run(
         .transpose()
         .map_err(|e| ApiError::bad_field("wait", e))?;
     let h = d.lookup(key)?;
+    if h.is_headless() {
+        // Headless: a message is an interaction; a stopped session is resumed first.
+        if idem.is_some() && re.is_some() {
+            return Err(ApiError::bad_field(
+                "wait",
+                "headless sessions answer with the turn's result; --wait is for tmux sessions",
+            ));
+        }
+        super::resume::revive(d, &h).await?;
+        return super::turn::submit(d, &h, req.text, req.stop, req.no_wait, req.timeout_ms).await;
+    }
     if h.state().is_terminal() {
         return Err(ApiError::new(
             ErrorCode::Conflict,

@@ -9,6 +9,25 @@ pub fn one(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
     let h = d.lookup(key)?;
     let mut info = h.info(d.config.stale_after_secs);
     info.transitions = d.store.transitions(&h.id).map_err(ApiError::internal)?;
+    if let Some(row) = h.headless() {
+        let interactions = d.store.interactions(&h.id).map_err(ApiError::internal)?;
+        let violations = d.store.violations(&h.id).map_err(ApiError::internal)?;
+        info.headless = Some(warren_proto::HeadlessInfo {
+            agent_session_id: row.agent_session_id,
+            model: row.spec.model,
+            config_dir: row.config_dir,
+            limits: row.limits,
+            interactions: interactions.len() as u64,
+            total_cost: h.row().cost.unwrap_or(0.0) + crate::headless::descendants_cost(d, &h.id),
+            violations: violations.len() as u64,
+            paused: row.paused,
+            parent: row
+                .parent_id
+                .and_then(|p| d.registry.resolve(&p))
+                .map(|p| p.name.to_string()),
+            depth: row.depth,
+        });
+    }
     Ok(info)
 }
 

@@ -16,6 +16,13 @@ use warren_proto::{SessionInfo, SessionName, SessionState};
 
 pub use actor::Cmd;
 
+/// Whether a session in `state` has no process any more: the terminal states, and for
+/// headless sessions also `stopped` and `stuck` (the agent exited; `resume` starts it again).
+pub fn agent_gone(state: SessionState, headless: bool) -> bool {
+    state.is_terminal()
+        || (headless && matches!(state, SessionState::Stopped | SessionState::Stuck))
+}
+
 /// What waiters watch: the output end and the state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
@@ -27,6 +34,8 @@ pub struct Progress {
     pub turn: u64,
     /// Headless: the last interaction the agent echoed (it arrived).
     pub acked: u64,
+    /// Headless: the last interaction the holder wrote to the agent's stdin.
+    pub sent: u64,
 }
 
 /// A session as the rest of the daemon holds it.
@@ -43,12 +52,13 @@ pub struct SessionHandle {
     pub profile: Profile,
     row: RwLock<SessionRow>,
     progress: watch::Sender<Progress>,
-    cmd: mpsc::UnboundedSender<Cmd>,
+    cmd: RwLock<mpsc::UnboundedSender<Cmd>>,
     /// Rung by the file watcher when the output log changes.
     pub wake: Arc<Notify>,
     removed: AtomicBool,
     warning: RwLock<Option<String>>,
     headless: RwLock<Option<HeadlessRow>>,
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl SessionHandle {
@@ -65,6 +75,7 @@ impl SessionHandle {
             state: row.state,
             turn: 0,
             acked: 0,
+            sent: 0,
         });
         let name = SessionName::new(&row.name).unwrap_or_else(|_| {
             SessionName::new("invalid").unwrap_or_else(|e| unreachable!("{e}"))
@@ -77,11 +88,12 @@ impl SessionHandle {
             profile,
             row: RwLock::new(row),
             progress,
-            cmd,
+            cmd: RwLock::new(cmd),
             wake: Arc::new(Notify::new()),
             removed: AtomicBool::new(false),
             warning: RwLock::new(None),
             headless: RwLock::new(None),
+            generation: std::sync::atomic::AtomicU64::new(0),
         });
         (h, rx)
     }
@@ -122,6 +134,11 @@ impl SessionHandle {
             .unwrap_or_else(std::sync::PoisonError::into_inner));
     }
 
+    /// Whether its process is gone ([`agent_gone`]).
+    pub fn ended(&self) -> bool {
+        agent_gone(self.state(), self.is_headless())
+    }
+
     /// Whether this is a headless session.
     pub fn is_headless(&self) -> bool {
         self.headless
@@ -133,6 +150,11 @@ impl SessionHandle {
     /// Marks interaction `seq` ended (wakes waiters).
     pub fn turn_ended(&self, seq: u64) {
         self.progress.send_modify(|p| p.turn = p.turn.max(seq));
+    }
+
+    /// Marks interaction `seq` written to the agent's stdin by the holder.
+    pub fn turn_sent(&self, seq: u64) {
+        self.progress.send_modify(|p| p.sent = p.sent.max(seq));
     }
 
     /// Marks interaction `seq` echoed by the agent.
@@ -166,7 +188,22 @@ impl SessionHandle {
 
     /// Sends a command to the actor; false when it is gone (the session ended).
     pub fn send(&self, c: Cmd) -> bool {
-        self.cmd.send(c).is_ok()
+        self.cmd
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .send(c)
+            .is_ok()
+    }
+
+    /// A new command channel for a new actor (a headless session resumed).
+    pub fn reopen(&self) -> mpsc::UnboundedReceiver<Cmd> {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let (tx, rx) = mpsc::unbounded_channel();
+        *self
+            .cmd
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = tx;
+        rx
     }
 
     /// Whether this is the session of tmux pane `pane` in tmux session `session`.
@@ -194,6 +231,11 @@ impl SessionHandle {
     pub fn mark_removed(&self) {
         self.removed.store(true, Ordering::Release);
         self.wake.notify_one();
+    }
+
+    /// Which actor is the current one: a new actor (resume) makes an old one stop.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Whether cleanup removed it.

@@ -68,6 +68,7 @@ async fn tour(ctx: &Ctx, name: &SessionName) -> Result<(), ApiError> {
         enter: Some(true),
         wait: Some("^>>> ".into()),
         timeout_ms: Some(Duration::from_secs(30).as_millis() as u64),
+        ..SendRequest::default()
     };
     let ans: SendAnswer = ctx
         .post(&format!("/v1/sessions/{}/send", seg(name.as_str())), &req)

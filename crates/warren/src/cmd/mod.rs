@@ -1,11 +1,14 @@
 //! One file per group of verbs; `run` routes every command.
 
+mod agent;
+mod conversation;
 mod daemon;
 mod demo;
 mod events;
 mod find;
 mod health;
 mod kill;
+mod lifecycle;
 mod new;
 mod output;
 mod send;
@@ -23,7 +26,24 @@ pub async fn run(cli: Cli) -> i32 {
         Cmd::Daemon(a) => daemon::run(&ctx, a, cli.verbose).await,
         Cmd::New(a) => new::run(&ctx, a).await,
         Cmd::Ls { status, json } => show::ls(&ctx, status, json).await,
-        Cmd::Status { name, json } => show::status(&ctx, &name, json).await,
+        Cmd::Status(a) => match a.named.get() {
+            Ok(name) => show::status(&ctx, &name, a.json).await,
+            Err(e) => Err(e),
+        },
+        Cmd::Spawn(a) => agent::spawn(&ctx, a).await,
+        Cmd::Resume(a) => agent::resume(&ctx, a).await,
+        Cmd::Fork(a) => agent::fork(&ctx, a).await,
+        Cmd::Delegate(a) => agent::delegate(&ctx, a).await,
+        Cmd::Continue(a) => agent::continue_task(&ctx, a).await,
+        Cmd::Batch(a) => agent::batch(&ctx, a).await,
+        Cmd::Pause(a) => lifecycle::act(&ctx, "pause", a).await,
+        Cmd::Stop(a) => lifecycle::act(&ctx, "stop", a).await,
+        Cmd::Finish(a) => lifecycle::act(&ctx, "finish", a).await,
+        Cmd::Abort(a) => lifecycle::act(&ctx, "abort", a).await,
+        Cmd::Interrupt(a) => lifecycle::act(&ctx, "interrupt", a).await,
+        Cmd::Delete(a) => lifecycle::delete(&ctx, a).await,
+        Cmd::History(a) => lifecycle::history(&ctx, a).await,
+        Cmd::Limits(a) => lifecycle::limits(&ctx, a).await,
         Cmd::Send(a) => send::send(&ctx, a).await,
         Cmd::Keys { name, keys, json } => send::keys(&ctx, &name, keys, json).await,
         Cmd::Wait(a) => wait::run(&ctx, a).await,
@@ -52,14 +72,21 @@ pub async fn run(cli: Cli) -> i32 {
             )
             .await
         }
-        Cmd::Kill { name, json } => kill::kill(&ctx, &name, json).await,
+        Cmd::Kill(a) => match a.named.get() {
+            Ok(name) => kill::kill(&ctx, &name, a.json).await,
+            Err(e) => Err(e),
+        },
         Cmd::Cleanup {
             dry_run,
             older_than,
+            days,
             all,
             yes,
             json,
-        } => kill::cleanup(&ctx, dry_run, older_than, all, yes, json).await,
+        } => {
+            let older_than = older_than.or(days.map(|d| std::time::Duration::from_secs(d * 86400)));
+            kill::cleanup(&ctx, dry_run, older_than, all, yes, json).await
+        }
         Cmd::Find { all, json } => find::find(&ctx, all, json).await,
         Cmd::Adopt {
             tmux_name,
@@ -72,7 +99,7 @@ pub async fn run(cli: Cli) -> i32 {
         Cmd::Completions { shell } => setup::completions(shell),
         Cmd::Setup { instar } => setup::setup(&ctx, instar).await,
         Cmd::Demo => demo::run(&ctx).await,
-        Cmd::Pipe { .. } | Cmd::Recorder { .. } => Ok(0),
+        Cmd::Pipe { .. } | Cmd::Recorder { .. } | Cmd::Holder { .. } | Cmd::Guard { .. } => Ok(0),
     };
     match result {
         Ok(code) => code,

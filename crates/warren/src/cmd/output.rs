@@ -35,11 +35,20 @@ async fn read(
 }
 
 pub async fn output(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
+    let name = a
+        .name_flag
+        .clone()
+        .or(a.name.clone())
+        .ok_or_else(|| crate::usage("a session name is required (NAME or --name NAME)"))?;
+    let info: warren_proto::SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(&name))).await?;
+    if info.kind == "headless" && !a.raw && a.since.is_none() {
+        return super::conversation::output(ctx, &name, a.full).await;
+    }
     let mut out = std::io::stdout().lock();
     // The rendered screen: `-n N`, or 50 lines when neither --full nor --since is asked.
     let screen = a.lines.or((!a.full && a.since.is_none()).then_some(50));
     if let Some(n) = screen {
-        let path = format!("/v1/sessions/{}/output?lines={n}", seg(&a.name));
+        let path = format!("/v1/sessions/{}/output?lines={n}", seg(&name));
         let r = ctx
             .client()
             .await?
@@ -52,7 +61,7 @@ pub async fn output(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
     let mut cursor = a.since.unwrap_or(0);
     let mut raw = Vec::new();
     loop {
-        let (offset, data, missing, end) = read(ctx, &a.name, cursor, 8 << 20).await?;
+        let (offset, data, missing, end) = read(ctx, &name, cursor, 8 << 20).await?;
         if missing > 0 {
             eprintln!("warren: {missing} bytes before offset {offset} were rotated away");
         }
@@ -96,6 +105,10 @@ fn strip(raw: &[u8]) -> String {
 const CLOSED_STDOUT: i32 = 141;
 
 pub async fn tail(ctx: &Ctx, name: &str, follow: bool, lines: usize) -> Result<i32, ApiError> {
+    let info: warren_proto::SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(name))).await?;
+    if info.kind == "headless" {
+        return super::conversation::tail(ctx, name, follow, lines).await;
+    }
     let client = ctx.client().await?;
     // Subscribe first, then read what is there, so nothing falls between the two.
     let stream = if follow {

@@ -8,7 +8,9 @@ use warren_proto::{Ack, ApiError, KeysRequest, SendAnswer, SendRequest, exit};
 
 pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
     // Seed 003 form: `send -s NAME -c TEXT`; ours: `send NAME TEXT`.
-    let (name, text) = match (a.session.clone(), a.command.clone()) {
+    let session = a.session.clone().or(a.name_flag.clone());
+    let command = a.command.clone().or(a.message.clone());
+    let (name, text) = match (session, command) {
         (Some(s), Some(c)) => (s, c),
         (Some(s), None) => (
             s,
@@ -36,6 +38,8 @@ pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
         enter: Some(!a.no_enter),
         wait: a.wait.clone(),
         timeout_ms: a.timeout.map(|t| t.as_millis() as u64),
+        stop: a.stop,
+        no_wait: a.no_wait,
     };
     let ans: SendAnswer = ctx
         .call_idempotent(
@@ -44,6 +48,10 @@ pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
             &req,
         )
         .await?;
+    if ans.status.is_some() || ans.response.is_some() {
+        // A headless turn: its response and account.
+        return Ok(super::agent::report_turn(&ans, a.json));
+    }
     report(&ans, a.json);
     Ok(if ans.matched == Some(false) || ans.ack == Ack::Failed {
         exit::TIMEOUT_OR_DEAD

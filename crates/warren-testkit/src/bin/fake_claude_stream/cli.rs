@@ -268,9 +268,11 @@ pub fn parse(args: &[String]) -> Result<Config, String> {
             return Err("Error: Invalid session ID. Must be a valid UUID.".into());
         }
         if (cfg.resume.is_some() || cfg.continue_last) && !cfg.fork {
-            return Err("Error: --session-id can only be used with --continue or --resume if \
+            return Err(
+                "Error: --session-id can only be used with --continue or --resume if \
                         --fork-session is also specified."
-                .into());
+                    .into(),
+            );
         }
     }
     if skip_permissions {
@@ -280,9 +282,11 @@ pub fn parse(args: &[String]) -> Result<Config, String> {
         && nix::unistd::geteuid().is_root()
         && std::env::var("IS_SANDBOX").as_deref() != Ok("1")
     {
-        return Err("--dangerously-skip-permissions cannot be used with root/sudo privileges \
+        return Err(
+            "--dangerously-skip-permissions cannot be used with root/sudo privileges \
                     for security reasons"
-            .into());
+                .into(),
+        );
     }
 
     // `--tools` picks the set; `--disallowedTools X` removes X. With Bash gone the real CLI
@@ -327,7 +331,9 @@ mod tests {
 
     #[test]
     fn argument_errors() {
-        let e = parse(&args("-p --input-format stream-json --output-format stream-json"));
+        let e = parse(&args(
+            "-p --input-format stream-json --output-format stream-json",
+        ));
         assert_eq!(
             e.unwrap_err(),
             "Error: When using --print, --output-format=stream-json requires --verbose"

@@ -6,11 +6,12 @@ use std::io::Write;
 
 /// A JSON value whose objects keep their insertion order (serde_json's map sorts keys unless
 /// `preserve_order` is on, and turning that on would change every crate of the workspace).
+#[derive(Clone)]
 pub enum J {
     /// Any plain value (its own objects are written in key order).
     V(Value),
     /// An object, fields in this order.
-    O(Vec<(&'static str, J)>),
+    O(Vec<(String, J)>),
     /// An array.
     A(Vec<J>),
 }
@@ -35,7 +36,7 @@ impl J {
                     if i > 0 {
                         s.push(',');
                     }
-                    s.push_str(&Value::from(*k).to_string());
+                    s.push_str(&Value::from(k.as_str()).to_string());
                     s.push(':');
                     v.write(s);
                 }
@@ -54,9 +55,27 @@ impl J {
         }
     }
 
-    /// Appends fields to an object (no-op for other values).
-    pub fn extend(&mut self, more: Vec<(&'static str, J)>) {
-        if let J::O(fields) = self {
+    /// A plain value with the key order the CLI uses for content blocks: `type` first.
+    pub fn typed(v: &Value) -> J {
+        match v {
+            Value::Object(map) => {
+                let mut fields: Vec<(String, J)> = Vec::new();
+                if let Some(t) = map.get("type") {
+                    fields.push(("type".into(), J::typed(t)));
+                }
+                for (k, v) in map.iter().filter(|(k, _)| *k != "type") {
+                    fields.push((k.clone(), J::typed(v)));
+                }
+                J::O(fields)
+            }
+            Value::Array(items) => J::A(items.iter().map(J::typed).collect()),
+            other => J::V(other.clone()),
+        }
+    }
+
+    /// Appends the fields of the object `more` to this object (no-op for other values).
+    pub fn extend(&mut self, more: J) {
+        if let (J::O(fields), J::O(more)) = (self, more) {
             fields.extend(more);
         }
     }
@@ -114,8 +133,13 @@ impl ToJ for u16 {
     }
 }
 impl ToJ for f64 {
+    /// Whole numbers are written without `.0`, as JavaScript does (`"total_cost_usd":0`).
     fn j(self) -> J {
-        J::V(Value::from(self))
+        if self.fract() == 0.0 && self.abs() < 1e15 {
+            J::V(Value::from(self as i64))
+        } else {
+            J::V(Value::from(self))
+        }
     }
 }
 impl<T: ToJ> ToJ for Option<T> {
@@ -132,7 +156,7 @@ impl<T: ToJ> ToJ for Vec<T> {
 /// An ordered JSON object: `obj! { "type": "result", "is_error": false }`.
 macro_rules! obj {
     ($($k:literal : $v:expr),* $(,)?) => {
-        $crate::json::J::O(vec![$(($k, $crate::json::ToJ::j($v))),*])
+        $crate::json::J::O(vec![$(($k.to_string(), $crate::json::ToJ::j($v))),*])
     };
 }
 pub(crate) use obj;

@@ -44,7 +44,7 @@
 //! * Messages sent while a text-only turn runs are queued, then merged: all of them become ONE
 //!   user message (several text blocks), ONE replay line, ONE turn and ONE `result`. Messages
 //!   sent while a tool runs are folded into the running turn instead: the API gets a
-//!   `role:"system"` message "The user sent a new message while you were working:\n<text>…",
+//!   `role:"system"` message `The user sent a new message while you were working:\n<text>…`,
 //!   the replay comes right after the tool_result line, and there is no turn of their own; if
 //!   that turn then stops on `--max-turns`, the message never reaches the model.
 //! * `--resume <id>` keeps the id in `system/init`; `--resume <id> --fork-session` gets a new id,

@@ -1,0 +1,95 @@
+//! `fork`: a new session that starts from the source's conversation (`--resume <id>
+//! --fork-session`). Into another working directory, the transcript is carried over first,
+//! because Claude Code looks for a conversation under its cwd.
+
+use super::caller::Caller;
+use super::spawn::{ForkFrom, SpawnAnswer, create};
+use crate::Daemon;
+use crate::headless::transcript_path;
+use std::sync::Arc;
+use warren_proto::{ApiError, ErrorCode, ForkRequest, SpawnRequest};
+
+/// Forks and, with a message, answers its result.
+pub async fn run(
+    d: &Arc<Daemon>,
+    key: &str,
+    req: ForkRequest,
+    caller: &Caller,
+) -> Result<SpawnAnswer, ApiError> {
+    let src = super::headless_of::lookup(d, key)?;
+    let hrow = src
+        .headless()
+        .ok_or_else(|| ApiError::internal("no headless row"))?;
+    let agent_id = hrow.agent_session_id.clone().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "session {} has no conversation yet; send it a message first",
+                src.name
+            ),
+        )
+    })?;
+    let src_cwd = src.row().cwd;
+    let cwd = req.work_dir.clone().unwrap_or_else(|| src_cwd.clone());
+    let env = super::new::read_env(&src.dir);
+    if cwd != src_cwd {
+        let config = hrow.config_dir.clone().ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Conflict,
+                "the source's Claude config dir is unknown",
+            )
+        })?;
+        let from = transcript_path(&config, &src_cwd, &agent_id);
+        let to = transcript_path(&config, &cwd, &agent_id);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| ApiError::internal(format!("creating {}: {e}", parent.display())))?;
+        }
+        std::fs::copy(&from, &to).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Conflict,
+                format!("cannot carry the transcript {} over: {e}", from.display()),
+            )
+        })?;
+    }
+    let spawn = SpawnRequest {
+        name: req.new_name.clone(),
+        prompt: None,
+        model: hrow.spec.model.clone(),
+        work_dir: Some(cwd),
+        permission_mode: None,
+        allowed_tools: None,
+        system_prompt: None,
+        replace_system_prompt: None,
+        agent: None,
+        preset: hrow.spec.preset.clone(),
+        profile: Some(src.row().profile),
+        program: None,
+        extra_args: Vec::new(),
+        env: Default::default(),
+        env_extra: Default::default(),
+        limits: hrow.limits.clone(),
+        stop: false,
+        no_wait: req.no_wait,
+        timeout_ms: req.timeout_ms,
+        watchdog_secs: Some(hrow.spec.watchdog_secs),
+        tool_timeout_secs: Some(hrow.spec.tool_timeout_secs),
+        include_partial: false,
+        tmux: false,
+    };
+    let from = ForkFrom {
+        argv: hrow.spec.argv.clone(),
+        env,
+    };
+    let extra = vec!["--resume".into(), agent_id, "--fork-session".into()];
+    let (h, notices) = create(d, &spawn, caller, Some(from), extra).await?;
+    let turn = match req.message.filter(|m| !m.is_empty()) {
+        Some(m) => Some(super::turn::submit(d, &h, m, false, req.no_wait, req.timeout_ms).await?),
+        None => None,
+    };
+    Ok(SpawnAnswer {
+        session: super::status::one(d, &h.id)?,
+        turn,
+        notices,
+    })
+}

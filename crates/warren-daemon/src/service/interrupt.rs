@@ -1,0 +1,19 @@
+//! `interrupt`: the control request for headless sessions, Escape for interactive agents.
+
+use crate::Daemon;
+use crate::session::Cmd;
+use std::sync::Arc;
+use warren_proto::{ApiError, ErrorCode, SessionInfo};
+
+/// Interrupts the current turn.
+pub async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
+    let h = d.lookup(key)?;
+    if h.ended() {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("session {} is {}: nothing to interrupt", h.name, h.state()),
+        ));
+    }
+    super::headless_of::ask(&h, |reply| Cmd::Interrupt { reply }).await?;
+    super::status::one(d, &h.id)
+}

@@ -1,0 +1,17 @@
+//! `pause`: input is held from now on; the state becomes `paused` when the current turn
+//! ends, and the limit clocks stop.
+
+use super::headless_of::{ask, lookup};
+use crate::Daemon;
+use crate::session::Cmd;
+use std::sync::Arc;
+use warren_proto::{ApiError, SessionInfo};
+
+/// Pauses and answers the session's status.
+pub async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
+    let h = lookup(d, key)?;
+    if !h.ended() {
+        ask(&h, |reply| Cmd::Pause { reply }).await?;
+    }
+    super::status::one(d, &h.id)
+}

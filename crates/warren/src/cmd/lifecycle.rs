@@ -1,0 +1,132 @@
+//! The headless verbs that act on a session: pause, stop, finish, abort, interrupt, delete,
+//! history, limits.
+
+use crate::cli_agent::{LimitsArgs, NameOnly};
+use crate::ctx::{Ctx, print_json, seg};
+use warren_proto::{ApiError, Done, History, LimitsRequest, SessionInfo, exit};
+
+fn show(s: &SessionInfo, json: bool) -> i32 {
+    if json {
+        print_json(s);
+    } else {
+        println!("{} {} ({}: {})", s.name, s.state, s.signal, s.detail);
+    }
+    exit::OK
+}
+
+/// POSTs to `/v1/sessions/{name}/{verb}` and shows the session.
+pub async fn act(ctx: &Ctx, verb: &str, a: NameOnly) -> Result<i32, ApiError> {
+    let name = a.named.get()?;
+    let s: SessionInfo = ctx
+        .post(
+            &format!("/v1/sessions/{}/{verb}", seg(&name)),
+            &serde_json::json!({}),
+        )
+        .await?;
+    Ok(show(&s, a.json))
+}
+
+pub async fn delete(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
+    let name = a.named.get()?;
+    let d: Done = ctx
+        .post(
+            &format!("/v1/sessions/{}/delete", seg(&name)),
+            &serde_json::json!({}),
+        )
+        .await?;
+    if a.json {
+        print_json(&d);
+    } else {
+        println!("{}", d.message);
+    }
+    Ok(exit::OK)
+}
+
+pub async fn history(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
+    let name = a.named.get()?;
+    let h: History = ctx
+        .get(&format!("/v1/sessions/{}/history", seg(&name)))
+        .await?;
+    if a.json {
+        print_json(&h);
+        return Ok(exit::OK);
+    }
+    println!(
+        "{:>4}  {:<14} {:>9} {:>5} {:>8}  PROMPT → RESPONSE",
+        "#", "STATUS", "COST", "TURNS", "MS"
+    );
+    for i in &h.interactions {
+        let prompt: String = i
+            .prompt
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
+        let resp: String = i
+            .response
+            .as_deref()
+            .or(i.errors.first().map(String::as_str))
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
+        println!(
+            "{:>4}  {:<14} {:>9} {:>5} {:>8}  {prompt} → {resp}",
+            i.seq,
+            i.status,
+            format!("${:.4}", i.cost),
+            i.turns,
+            i.duration_ms
+        );
+    }
+    println!(
+        "total: ${:.4} over {} interaction(s), {} turn(s)",
+        h.total_cost,
+        h.interactions.len(),
+        h.total_turns
+    );
+    Ok(exit::OK)
+}
+
+pub async fn limits(ctx: &Ctx, a: LimitsArgs) -> Result<i32, ApiError> {
+    let name = a.named.get()?;
+    let l = a.limits.limits();
+    let req = LimitsRequest {
+        max_cost: l.max_cost,
+        max_turns: l.max_turns,
+        max_time_secs: l.max_time_secs,
+        max_total_time_secs: l.max_total_time_secs,
+        protect: (!l.protect.is_empty()).then_some(l.protect),
+        strict: if a.no_strict {
+            Some(false)
+        } else {
+            l.strict.then_some(true)
+        },
+    };
+    let s: SessionInfo = ctx
+        .client()
+        .await?
+        .call(
+            hyper::Method::PATCH,
+            &format!("/v1/sessions/{}/limits", seg(&name)),
+            &req,
+            None,
+        )
+        .await
+        .map_err(warren_client::ClientError::into_api)?;
+    if a.json {
+        print_json(&s);
+    } else if let Some(h) = &s.headless {
+        println!(
+            "{}: {}",
+            s.name,
+            serde_json::to_string(&h.limits).unwrap_or_default()
+        );
+    }
+    Ok(exit::OK)
+}
