@@ -236,7 +236,6 @@ pub struct History {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Violation {
     /// `max_cost`, `max_turns`, `max_time`, `max_total_time`, `protected_path`, `watchdog`.
-    #[serde(rename = "type")]
     pub kind: String,
     /// In words.
     pub message: String,

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 pub struct Warren {
     home: tempfile::TempDir,
     bin: PathBuf,
+    env: Vec<(String, String)>,
 }
 
 impl Warren {
@@ -23,7 +24,29 @@ impl Warren {
         Self {
             home,
             bin: PathBuf::from(bin),
+            env: Vec::new(),
         }
+    }
+
+    /// Sets a variable for every warren command (and so for the daemon they start and the
+    /// sessions they make).
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.env.push((
+            key.to_string(),
+            value.as_ref().to_string_lossy().into_owned(),
+        ));
+        self
+    }
+
+    /// The fake headless Claude Code (stream-json) built beside warren.
+    pub fn fake_claude_stream(&self) -> PathBuf {
+        let p = self.bin_dir().join("fake-claude-stream");
+        assert!(
+            p.is_file(),
+            "{} is missing: build it with `cargo build --workspace --bins`",
+            p.display()
+        );
+        p
     }
 
     /// The home directory.
@@ -55,6 +78,7 @@ impl Warren {
             .env_remove("TMUX_PANE")
             // The daemon a test starts logs its reasoning, for failure messages.
             .env("RUST_LOG", "warren_daemon=debug")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null());
         c
     }

@@ -75,7 +75,9 @@ pub async fn continue_task(
     timeout_ms: Option<u64>,
 ) -> Result<DelegateResult, ApiError> {
     let h = super::headless_of::lookup(d, key)?;
-    super::resume::revive(d, &h).await?;
+    if h.ended() {
+        super::resume::revive(d, &h).await?;
+    }
     let answer = super::turn::submit(d, &h, message, false, false, timeout_ms).await?;
     result(d, &h, &answer)
 }

@@ -38,7 +38,10 @@ pub async fn run(
                 "headless sessions answer with the turn's result; --wait is for tmux sessions",
             ));
         }
-        super::resume::revive(d, &h).await?;
+        // A paused session keeps holding input; only one without a process is started again.
+        if h.ended() {
+            super::resume::revive(d, &h).await?;
+        }
         return super::turn::submit(d, &h, req.text, req.stop, req.no_wait, req.timeout_ms).await;
     }
     if h.state().is_terminal() {

@@ -8,7 +8,9 @@
 mod api;
 mod bad_input;
 mod cli;
+mod headless;
 mod http;
+mod real_claude;
 mod restart;
 mod seed003;
 

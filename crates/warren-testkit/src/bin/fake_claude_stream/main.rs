@@ -1,78 +1,87 @@
 //! `fake-claude-stream`: a fake of the real Claude Code CLI 2.1.197 in headless print mode
 //! (`claude -p --input-format stream-json --output-format stream-json --verbose …`), for
-//! warren's fast tests. No network, no model: replies are scripted by the prompt text.
+//! warren's fast tests. No network, no model: the replies are scripted by the prompt text with
+//! the rules of warren's Messages API stub (`stub-anthropic`), so a test sees the same lines
+//! from this fake as from the real CLI driven by that stub.
 //!
 //! Reference: `/work/shared/reference/claude-code-cli.md` §5–6, `claude-code-hooks.md` §4, the
-//! captures in `claude-code-samples/`, and runs of the real 2.1.197 against a local Messages
-//! API stub made while writing this (they settled the details the samples do not show).
+//! captures in `claude-code-samples/`, and side-by-side runs of the real 2.1.197 (against
+//! `stub-anthropic`) and this fake, which settled what the samples do not show.
 //!
 //! # Protocol (stdin/stdout NDJSON, one object per line, flushed per line)
-//! * Nothing is printed until the first stdin line (§5.3). Each `{"type":"user",…}` line is a
-//!   turn: `system/init` (`b_stream_two_turns.jsonl`; again before every turn), then one
-//!   `assistant` line per content block (same `message.id` for the blocks of one call;
-//!   `d_tool_allowed.jsonl`), `user` tool_result lines, and a `result`. With
-//!   `--replay-user-messages` the prompt is echoed as a `user` line with `isReplay:true`; like the
-//!   real CLI it is held back until the turn's first assistant/user/result line.
-//! * Lines arriving during a turn are queued. stdin EOF: finish the turn and the queue, then
-//!   exit — rc 1 if the last result was an error (the real CLI does that too), else 0.
+//! * Nothing is printed until the first stdin line (§5.3). A `{"type":"user",…}` line starts a
+//!   turn: `system/init` (again before every turn; `b_stream_two_turns.jsonl`), one `assistant`
+//!   line per content block, a `user` tool_result line after each tool
+//!   (`d_tool_allowed.jsonl`), then `result`. `--replay-user-messages` echoes the message as a
+//!   `user` line with `isReplay:true`, held back (like the real CLI) until the turn's first
+//!   assistant/user/result line.
+//! * User lines that arrive during a turn: at the next tool-result boundary of that turn they
+//!   are folded into it (replayed after the tool_result, no turn of their own); otherwise they
+//!   all become ONE next turn (one merged message, one replay, one result). Both as 2.1.197.
+//! * stdin EOF: finish the running turn and the queue, then exit — rc 1 if the last result was
+//!   an error (interrupt included), else 0, as the real CLI does.
 //! * Control requests are answered at once, even mid-turn: `initialize`, `interrupt` (aborts
-//!   the turn: `[Request interrupted by user]` + `error_during_execution` /
-//!   `aborted_streaming`, `b_stream_interrupt.jsonl`), `set_permission_mode`, `set_model`;
-//!   other subtypes get a `control_response` with `subtype:"error"`.
+//!   the turn: `[Request interrupted by user]` + `error_during_execution` / `aborted_streaming`,
+//!   `b_stream_interrupt.jsonl`; during a tool: the tool is killed, its result says the user
+//!   rejected it, `… for tool use]`, `aborted_tools`), `set_permission_mode`, `set_model`; other
+//!   subtypes get `control_response` `subtype:"error"`.
 //! * A line that is not JSON: `Error parsing streaming input line: …` on stderr, rc 1, at once.
 //! * `--max-turns N` → `error_max_turns` (`a_max_turns.json`); `--max-budget-usd X`, checked
 //!   after each API call → `error_max_budget_usd` (`a_max_budget.json`), and every later turn
-//!   fails the same way. Cost per call: 3201 input + 9 output tokens at the model's price
-//!   (opus $5/$25, sonnet $3/$15, haiku $1/$5 per Mtok); `total_cost_usd` is per process.
+//!   fails the same way. Each call costs 3201 input (`TOKENS:<n>` changes it) + 9 output tokens
+//!   at the model's price (opus $5/$25, sonnet $3/$15, haiku $1/$5 per Mtok; `--model` aliases
+//!   as the real CLI); `total_cost_usd` and `modelUsage` add up over the process.
 //! * Transcripts: `$CLAUDE_CONFIG_DIR/projects/<cwd, non-alphanumerics → '-'>/<id>.jsonl`
-//!   (`$HOME/.claude/…` without the variable). `--resume ID` continues it (same id; also
-//!   accepts a path to the `.jsonl`), `--fork-session` copies it under a new id, `--continue`
-//!   takes the newest one of the cwd, `--session-id` picks the id of a new session.
-//! * Argument errors of the real CLI: stream-json output without `--verbose`, stream-json
-//!   input without stream-json output, bypass mode as root without `IS_SANDBOX=1`,
-//!   `--session-id` already in use or not a UUID, `--resume` of an unknown id (rc 1 each).
-//!   `--version` prints `2.1.197 (Claude Code)`.
+//!   (`$HOME/.claude/…` without the variable), entries shaped like 2.1.197's. `--resume ID`
+//!   continues it (same id; a path to the `.jsonl` works too), `--fork-session` copies it
+//!   under a new id, `--continue` takes the newest of the cwd, `--session-id` names a new one.
+//! * Argument errors of the real CLI (rc 1): stream-json output without `--verbose`,
+//!   stream-json input without stream-json output, bypass mode as root without
+//!   `IS_SANDBOX=1`, `--session-id` in use or not a UUID, `--resume` of an unknown id (also a
+//!   `result` line). `--version` prints `2.1.197 (Claude Code)`.
+//! * `--include-partial-messages` adds `system/status` `requesting` and the `stream_event`
+//!   lines (message_start … message_stop) of each call, in the real order.
+//! * A Bash command still running after 3 s gets `system/task_started` and, when it ends,
+//!   `system/task_notification` (as 2.1.197 prints them).
 //!
-//! # Script keywords (the same as warren's Messages API stub)
+//! # Script keywords (the prompt is the last user text of the conversation)
 //! * default: `ECHO: <prompt>` (`a_print_stream.jsonl`).
 //! * `SLEEP:<secs>`: the first API call takes that long (interruptible; EOF is not an interrupt).
-//! * `RECALL`: `RECALL: <earlier prompts of the conversation, resumed ones too, joined " | ">`
-//!   (`b_stream_two_turns.jsonl`, `c_resume.jsonl`).
-//! * `BASH:<command>` (rest of the line): text `Running tool Bash.` + tool_use Bash, the
-//!   command really runs (`sh -c`, in the cwd, stderr merged into stdout), then
-//!   `TOOL_RESULT_SEEN: <result>` (`TOOL_RESULT_SEEN (error): …` after an error), `num_turns` 2.
-//! * `TOOL:<Name>:<json>`: tool_use of that tool; it is not run (result `ok`), except Write with
-//!   `file_path`/`content`, which writes the file.
-//! * `LOOP`: every call asks for Bash `echo loop`, 20 ms apart; only max-turns, budget,
+//! * `RECALL`: `RECALL: <every earlier user text, resumed history and interrupt markers
+//!   included, joined " | ">` (`b_stream_two_turns.jsonl`, `c_resume.jsonl`).
+//! * `BASH:<command>` (rest of the line): a Bash tool_use; the command really runs (`sh -c` in
+//!   the cwd, stderr merged into stdout), then `TOOL_RESULT_SEEN: <tool result>`, `num_turns` 2.
+//! * `TOOL:<Name>:<json>`: a tool_use of that tool. Write with `file_path`/`content` writes the
+//!   file and answers like the real tool; other tools are not run (result `ok`). A tool outside
+//!   the tool set (`--tools`, `--disallowedTools`) gets the CLI's `No such tool available` error.
+//! * `LOOP`: every call asks for Bash `echo loop`, 20 ms apart: only max-turns, budget,
 //!   interrupt or a kill end it.
-//! * `ERROR:<status>`: a `<synthetic>` assistant message `API Error: <status> …` and a result
-//!   `success` + `is_error:true` + `api_error_status` (`a_api_error_400.json`).
-//! * `ASK`: Bash `touch x_perm.txt` is denied as in default mode whatever the mode
-//!   (`d_tool_denied_default_mode.jsonl`): `permission_denials` filled, `is_error` false.
-//! * `CRASH`: after init and an assistant text `working…`, `fake crash` on stderr, rc 3.
-//!   `HANG`: after init, silence until killed. `GARBAGE`: before the reply, the lines
-//!   `this is not json`, `{"type":"assistant","message":` and the bytes `ff fe`.
-//!   A bare keyword must be a whole word (`TASK` is not `ASK`).
+//! * `ERROR:<status>` (400–599): a `<synthetic>` assistant message with the CLI's text for that
+//!   status and a result `success` + `is_error:true` + `api_error_status`
+//!   (`a_api_error_400.json`).
+//! * Fake only: `ASK`: Bash `touch x_perm.txt`, denied whatever the mode
+//!   (`d_tool_denied_default_mode.jsonl`). `CRASH`: after init and an assistant text
+//!   `working…`, `fake crash` on stderr, rc 3. `HANG`: after init, silence until killed.
+//!   `GARBAGE`: before the reply, the lines `this is not json`, `{"type":"assistant","message":`
+//!   and the bytes `ff fe`. Bare keywords must stand alone (`TASK` is not `ASK`).
 //!
 //! # Permissions and hooks
-//! Bash in `default`, `plan`, `dontAsk` and `auto` mode: read-only commands run, commands that
-//! write (`>`, `touch`, `rm`, `mv`, `cp`, `mkdir`, `tee`, …) are denied with the real messages;
+//! Bash in `default`, `plan`, `dontAsk` and `auto` mode: commands that write (`>`, `touch`,
+//! `rm`, `mv`, `cp`, `mkdir`, `tee`, …) are denied with the real messages, others run;
 //! `acceptEdits`, `bypassPermissions` and `--allowedTools Bash` (or `Bash(prefix:*)`) run
-//! everything. Write/Edit need acceptEdits, bypass or an allow rule. A tool missing from the
-//! tool set (`--tools`, `--disallowedTools`) makes the script answer `NO TOOL: <Name>`.
-//! PreToolUse command hooks from `<config dir>/settings.json` and `--settings` (file or inline
-//! JSON) run before every matching tool, in every mode, with the real stdin JSON: exit 2
-//! blocks with `PreToolUse:<Tool> hook error: [<command>]: <stderr>`; stdout
+//! everything. Write/Edit need acceptEdits, bypass or an allow rule. Denials fill
+//! `permission_denials`; `is_error` stays false. PreToolUse command hooks from
+//! `<config dir>/settings.json` and `--settings` (file or inline JSON) run before every
+//! matching tool, in every mode, with the real stdin JSON: exit 2 blocks with
+//! `PreToolUse:<Tool> hook error: [<command>]: <stderr>`; stdout
 //! `hookSpecificOutput.permissionDecision` `deny`/`ask` (or `decision:"block"`) blocks with the
-//! reason; `allow` skips the permission check. Blocked calls go to `permission_denials`.
+//! reason; `allow` skips the permission check (hooks doc §4).
 //!
 //! # Environment knobs
 //! `FAKE_CLAUDE_COST` (USD per API call, overrides the price), `FAKE_CLAUDE_STARTUP_MS`
 //! (delay before the first output; default 0), `FAKE_CLAUDE_HANG_ON_EOF=1` (never exit on
-//! stdin EOF), plus the CLI's own `CLAUDE_CONFIG_DIR`, `HOME`, `IS_SANDBOX`.
-//!
-//! `--include-partial-messages` adds `system/status` `requesting` and `stream_event` lines
-//! (message_start … message_stop) around each call, in the real order.
+//! stdin EOF), and the CLI's own `CLAUDE_CONFIG_DIR`, `HOME`, `IS_SANDBOX`,
+//! `ANTHROPIC_API_KEY` (init `apiKeySource`), `ANTHROPIC_BASE_URL` (named in 5xx errors).
 
 mod catalog;
 mod cli;

@@ -125,6 +125,8 @@ pub fn check(
             .as_str()
             .or(input["notebook_path"].as_str())
             .unwrap_or(cwd);
+        let path = std::path::Path::new(cwd).join(path);
+        let path = path.display();
         return Err(match mode {
             "dontAsk" => dont_ask(),
             "plan" => format!("Cannot write to {path} while in plan mode."),
@@ -134,6 +136,30 @@ pub fn check(
         });
     }
     Ok(())
+}
+
+/// Built-in tools the CLI knows even when the session's tool set leaves them out.
+const KNOWN_TOOLS: [&str; 5] = [
+    "Glob",
+    "Grep",
+    "AskUserQuestion",
+    "EnterPlanMode",
+    "ExitPlanMode",
+];
+
+/// The error of a call to a tool outside the session's tool set (`--tools`,
+/// `--disallowedTools`), as the real CLI answers it: (tool_result text, `tool_use_result`).
+pub fn unavailable(tool: &str) -> (String, String) {
+    let known = crate::cli::DEFAULT_TOOLS.contains(&tool) || KNOWN_TOOLS.contains(&tool);
+    let msg = if known {
+        format!(
+            "Error: No such tool available: {tool}. {tool} exists but is not enabled in this \
+             context. Use one of the available tools instead."
+        )
+    } else {
+        format!("Error: No such tool available: {tool}")
+    };
+    (format!("<tool_use_error>{msg}</tool_use_error>"), msg)
 }
 
 /// The blocked-write text for the `ASK` script (as `touch x_perm.txt` gets in default mode).

@@ -34,34 +34,33 @@ pub fn load(path: &Path) -> std::io::Result<Vec<Value>> {
         .collect())
 }
 
-/// The text of a user message's content (a string, or its text blocks joined).
-pub fn content_text(content: &Value) -> String {
-    match content {
-        Value::String(s) => s.clone(),
+/// The text blocks of a user message's content (a string is one block), minus system
+/// reminders: what the API stub sees as user texts.
+pub fn texts(content: &Value) -> Vec<String> {
+    let blocks: Vec<&str> = match content {
+        Value::String(s) => vec![s.as_str()],
         Value::Array(blocks) => blocks
             .iter()
             .filter(|b| b["type"] == "text")
             .filter_map(|b| b["text"].as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
+            .collect(),
+        _ => Vec::new(),
+    };
+    blocks
+        .into_iter()
+        .filter(|t| !t.trim_start().starts_with("<system-reminder>"))
+        .map(str::to_string)
+        .collect()
 }
 
-/// The prompts typed into a conversation, oldest first: user entries that are neither tool
-/// results nor the `[Request interrupted by user]` marker.
-pub fn prompts(entries: &[Value]) -> Vec<String> {
+/// Every user text of a transcript, oldest first: prompts and interrupt markers, not tool
+/// results (the history `RECALL` lists after `--resume`).
+pub fn user_texts(entries: &[Value]) -> Vec<String> {
     entries
         .iter()
         .filter(|e| e["type"] == "user" && e.get("toolUseResult").is_none())
         .filter(|e| e["isMeta"] != true)
-        .map(|e| &e["message"]["content"])
-        .filter(|c| {
-            !c.as_array()
-                .is_some_and(|b| b.iter().any(|x| x["type"] == "tool_result"))
-        })
-        .map(content_text)
-        .filter(|t| !t.starts_with("[Request interrupted by user"))
+        .flat_map(|e| texts(&e["message"]["content"]))
         .collect()
 }
 
@@ -148,7 +147,7 @@ impl Transcript {
     }
 
     /// A typed prompt.
-    pub fn prompt(&mut self, uuid: &str, prompt_id: &str, message: &Value, mode: &str) {
+    pub fn prompt(&mut self, uuid: &str, prompt_id: &str, message: J, mode: &str) {
         let head = obj! {"parentUuid": self.parent.clone(), "isSidechain": false,
         "promptId": prompt_id, "type": "user", "message": message, "uuid": uuid,
         "timestamp": crate::json::now_iso(), "permissionMode": mode, "promptSource": "sdk"};
@@ -206,7 +205,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn prompts_skip_tool_results_and_interrupts() {
+    fn user_texts_skip_tool_results() {
         let entries = vec![
             json!({"type":"user","message":{"role":"user","content":[{"type":"text","text":"one"}]}}),
             json!({"type":"assistant","message":{"content":[]}}),
@@ -214,6 +213,9 @@ mod tests {
             json!({"type":"user","message":{"role":"user","content":[{"type":"text","text":"[Request interrupted by user]"}]}}),
             json!({"type":"user","message":{"role":"user","content":"two"}}),
         ];
-        assert_eq!(prompts(&entries), ["one", "two"]);
+        assert_eq!(
+            user_texts(&entries),
+            ["one", "[Request interrupted by user]", "two"]
+        );
     }
 }
