@@ -48,6 +48,8 @@ pub struct Config {
     pub max_depth: u32,
     /// A headless agent that has not exited this long after its stdin closed is stuck.
     pub exit_timeout_secs: u64,
+    /// Limits every spawned session gets unless the spawn sets its own (none by default).
+    pub limits: warren_proto::Limits,
 }
 
 impl Default for Config {
@@ -71,6 +73,7 @@ impl Default for Config {
             profiles: BTreeMap::new(),
             max_depth: 3,
             exit_timeout_secs: 15,
+            limits: warren_proto::Limits::default(),
         }
     }
 }

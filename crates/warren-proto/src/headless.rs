@@ -61,7 +61,8 @@ pub struct LimitsRequest {
     /// Protected paths (replace the list).
     #[serde(default)]
     pub protect: Option<Vec<String>>,
-    /// Strict enforcement (takes effect at the next resume).
+    /// Strict enforcement: the guard's rules change at once; switching the hook itself on or
+    /// off takes effect at the next resume.
     #[serde(default)]
     pub strict: Option<bool>,
 }

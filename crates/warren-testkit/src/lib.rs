@@ -213,6 +213,30 @@ impl Drop for Warren {
             );
         }
         let _ = self.tmux(&["kill-server"]);
+        // Headless agents and their holders (their pids are in each session's holder.json).
+        if let Ok(dirs) = std::fs::read_dir(self.home.path().join("sessions")) {
+            for d in dirs.flatten() {
+                let info =
+                    std::fs::read_to_string(d.path().join("holder.json")).unwrap_or_default();
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(&info) else {
+                    continue;
+                };
+                for (key, group) in [("child_pid", true), ("pid", false)] {
+                    let Some(pid) = v[key].as_i64().and_then(|p| i32::try_from(p).ok()) else {
+                        continue;
+                    };
+                    if !alive(pid) {
+                        continue;
+                    }
+                    let pid = nix::unistd::Pid::from_raw(pid);
+                    let _ = if group {
+                        nix::sys::signal::killpg(pid, nix::sys::signal::Signal::SIGKILL)
+                    } else {
+                        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL)
+                    };
+                }
+            }
+        }
         let recorder = std::fs::read_to_string(self.home.path().join("recorder.pid"))
             .ok()
             .and_then(|p| p.trim().parse::<i32>().ok());

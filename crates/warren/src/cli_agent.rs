@@ -55,8 +55,9 @@ impl LimitFlags {
         warren_proto::Limits {
             max_cost: self.max_cost,
             max_turns: self.max_turns,
-            max_time_secs: self.max_time.map(|d| d.as_secs().max(1)),
-            max_total_time_secs: self.max_total_time.map(|d| d.as_secs().max(1)),
+            // 0 means "remove" to `warren limits`; a spawn treats it as no limit.
+            max_time_secs: self.max_time.map(|d| d.as_secs()),
+            max_total_time_secs: self.max_total_time.map(|d| d.as_secs()),
             protect: self
                 .protect
                 .iter()

@@ -60,6 +60,8 @@ struct Actor {
     pid: Option<u32>,
     /// The agent exited and the session settled: this actor is done.
     exited: bool,
+    /// Catching up after a (re)start: an exit found now happened while nobody watched.
+    recovering: bool,
 }
 
 /// Runs the actor until the session ends.
@@ -83,6 +85,7 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
         exit_due: None,
         pid: h.row().pid,
         exited: false,
+        recovering: false,
     };
     let generation = h.generation();
     a.recover().await;
@@ -192,7 +195,23 @@ impl Actor {
         }
         self.connect().await;
         self.read().await;
-        if self.check_exit().await {
+        if self.h.row().kill_pending && holder::read_exit(&self.h.dir).is_none() {
+            // A kill the previous daemon did not finish: finish it.
+            self.ending = Some(Ending::Killed);
+            if !self.signal("KILL").await {
+                if let Some(pid) = self.pid {
+                    let _ = nix::sys::signal::killpg(
+                        nix::unistd::Pid::from_raw(pid as i32),
+                        nix::sys::signal::Signal::SIGKILL,
+                    );
+                }
+            }
+            return;
+        }
+        self.recovering = true;
+        let gone = self.check_exit().await;
+        self.recovering = false;
+        if gone {
             return;
         }
         // A running interaction the holder never got (the daemon died before forwarding):
@@ -952,6 +971,20 @@ impl Actor {
                 Signal::ProcessExit,
                 "the agent exited; resumable".to_string(),
             ),
+            // It died while the daemon was away: nobody can say it failed a turn of ours, and
+            // its conversation is on disk, so it is stopped and resumable either way.
+            None if self.recovering => {
+                let tail = holder::stderr_tail(&self.h.dir, 2000);
+                let mut d = format!(
+                    "the agent exited while warren was not watching ({}); resumable",
+                    describe(code, signal)
+                );
+                if !tail.is_empty() {
+                    d.push_str(": ");
+                    d.push_str(&tail);
+                }
+                (SessionState::Stopped, Signal::Reconcile, d)
+            }
             None => {
                 let tail = holder::stderr_tail(&self.h.dir, 2000);
                 let mut d = format!("the agent exited ({})", describe(code, signal));

@@ -25,6 +25,7 @@ pub fn run(
     row.limits = new;
     d.store.save_headless(&row).map_err(ApiError::internal)?;
     h.set_headless(|x| *x = Some(row));
+    super::spawn::refresh_guard(d, &h)?;
     h.send(Cmd::LimitsChanged);
     super::status::one(d, &h.id)
 }

@@ -70,7 +70,10 @@ pub async fn run(
             format!("{} is not a directory", cwd.display()),
         ));
     }
-    let env = session_env(&req, &profile.env)?;
+    let mut env = session_env(&req, &profile.env)?;
+    // Its identity: requests made from inside it carry this token (never stored in clear).
+    let token = super::caller::new_token();
+    env.insert(warren_proto::SESSION_TOKEN_ENV.into(), token.clone());
     let mut argv = if req.command.is_empty() {
         profile.command.clone()
     } else {
@@ -140,6 +143,9 @@ pub async fn run(
             }
         }
         return Err(ApiError::internal(format!("storing the session: {e}")));
+    }
+    if let Err(e) = d.store.add_token(&id, &super::caller::hash(&token)) {
+        tracing::error!("storing the session's token: {e}");
     }
     d.fault("new-after-row");
     let (h, rx) = SessionHandle::new(row.clone(), dir.clone(), profile.clone(), 0);

@@ -74,7 +74,16 @@ pub async fn revive(
         },
     );
     let env = super::new::read_env(&h.dir);
-    let mut argv = hrow.spec.argv.clone();
+    // `--protect strict` switched on or off since the last start takes effect now.
+    let base = super::spawn::argv_for_limits(d, h, &hrow.spec.argv)?;
+    if base != hrow.spec.argv {
+        if let Some(mut r) = h.headless() {
+            r.spec.argv = base.clone();
+            d.store.save_headless(&r).map_err(ApiError::internal)?;
+            h.set_headless(|x| *x = Some(r));
+        }
+    }
+    let mut argv = base;
     argv.extend(["--resume".to_string(), agent_id]);
     let session = h.row();
     match launch::start(d, &h.dir, &session.cwd, &env, &argv, &h.id).await {

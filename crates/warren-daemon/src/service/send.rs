@@ -38,11 +38,7 @@ pub async fn run(
                 "headless sessions answer with the turn's result; --wait is for tmux sessions",
             ));
         }
-        // A paused session keeps holding input; only one without a process is started again.
-        if h.ended() {
-            super::resume::revive(d, &h).await?;
-        }
-        return super::turn::submit(d, &h, req.text, req.stop, req.no_wait, req.timeout_ms).await;
+        return headless(d, &h, req, idem).await;
     }
     if h.state().is_terminal() {
         return Err(ApiError::new(
@@ -149,4 +145,56 @@ pub async fn acknowledge(d: &Daemon, h: &crate::session::SessionHandle, before: 
         session_id: None,
         status: None,
     }
+}
+/// A message to a headless session. With an idempotency key, a retry (the connection broke)
+/// waits for the interaction the first attempt made instead of sending it again.
+async fn headless(
+    d: &Arc<Daemon>,
+    h: &Arc<crate::session::SessionHandle>,
+    req: SendRequest,
+    idem: Option<String>,
+) -> Result<SendAnswer, ApiError> {
+    if let Some(k) = &idem {
+        if let Some(prev) = d
+            .store
+            .idem_claim(k, "send", Some(&h.id), crate::store::now_ms())
+            .map_err(ApiError::internal)?
+        {
+            let prev: Option<serde_json::Value> =
+                prev.response.and_then(|r| serde_json::from_str(&r).ok());
+            let pending = prev
+                .as_ref()
+                .and_then(|v| v.get("pending_seq"))
+                .and_then(serde_json::Value::as_u64);
+            if let Some(seq) = pending {
+                return super::turn::await_answer(d, h, seq, req.no_wait, req.timeout_ms).await;
+            }
+            if let Some(answer) = prev.and_then(|v| serde_json::from_value(v).ok()) {
+                return Ok(answer);
+            }
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "an earlier attempt with this key was cut short before the message was queued; it was not sent again",
+            )
+            .with_hint(format!("see `warren history {}`, then send again", h.name)));
+        }
+    }
+    // A paused session keeps holding input; only one without a process is started again.
+    if h.ended() {
+        super::resume::revive(d, h).await?;
+    }
+    let seq = super::turn::enqueue(h, req.text, req.stop).await?;
+    if let Some(k) = &idem {
+        let pending = serde_json::json!({ "pending_seq": seq }).to_string();
+        let _ = d.store.idem_complete(k, &pending);
+    }
+    let answer = super::turn::await_answer(d, h, seq, req.no_wait, req.timeout_ms).await?;
+    if let (Some(k), Some(status)) = (&idem, &answer.status) {
+        if status != "running" {
+            let _ = d
+                .store
+                .idem_complete(k, &serde_json::to_string(&answer).unwrap_or_default());
+        }
+    }
+    Ok(answer)
 }

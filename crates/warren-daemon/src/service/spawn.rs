@@ -100,7 +100,7 @@ pub async fn create(
         .ok_or_else(|| ApiError::bad_field("profile", "the profile names no program"))?;
 
     // Identity: a session spawning a session makes a child, within depth and budget.
-    let mut limits = req.limits.clone();
+    let mut limits = normalize(with_defaults(req.limits.clone(), &d.config.limits));
     validate_limits(&limits)?;
     let (parent_id, depth) = match caller.session(d) {
         Some(parent) => {
@@ -229,6 +229,28 @@ pub async fn create(
     Ok((h, notices))
 }
 
+/// Fields the request leaves out come from the configured defaults.
+pub fn with_defaults(mut l: Limits, defaults: &Limits) -> Limits {
+    l.max_cost = l.max_cost.or(defaults.max_cost);
+    l.max_turns = l.max_turns.or(defaults.max_turns);
+    l.max_time_secs = l.max_time_secs.or(defaults.max_time_secs);
+    l.max_total_time_secs = l.max_total_time_secs.or(defaults.max_total_time_secs);
+    if l.protect.is_empty() {
+        l.protect = defaults.protect.clone();
+    }
+    l.strict |= defaults.strict;
+    l
+}
+
+/// Zero means no limit.
+pub fn normalize(mut l: Limits) -> Limits {
+    l.max_cost = l.max_cost.filter(|c| *c != 0.0);
+    l.max_turns = l.max_turns.filter(|t| *t != 0);
+    l.max_time_secs = l.max_time_secs.filter(|t| *t != 0);
+    l.max_total_time_secs = l.max_total_time_secs.filter(|t| *t != 0);
+    l
+}
+
 /// Limits must be positive numbers.
 pub fn validate_limits(l: &Limits) -> Result<(), ApiError> {
     if l.max_cost.is_some_and(|c| !c.is_finite() || c < 0.0) {
@@ -281,4 +303,56 @@ pub fn write_guard(
     )?;
     write(&settings_path, settings.to_string())?;
     Ok(settings_path.to_string_lossy().into_owned())
+}
+
+/// After a change of limits: the guard's rules follow at once (the hook reads them on every
+/// tool call); with strict off they deny nothing until the next resume drops the hook.
+pub fn refresh_guard(d: &Daemon, h: &SessionHandle) -> Result<(), ApiError> {
+    let Some(row) = h.headless() else {
+        return Ok(());
+    };
+    let rules_path = h.dir.join("protect.json");
+    if !row.limits.strict && !rules_path.exists() {
+        return Ok(());
+    }
+    let env = super::new::read_env(&h.dir);
+    let cwd = PathBuf::from(h.row().cwd);
+    if row.limits.strict {
+        write_guard(d, &h.dir, &row.limits, &cwd, &env)?;
+    } else {
+        let rules = protect::Rules {
+            protect: Vec::new(),
+            cwd: cwd.to_string_lossy().into_owned(),
+        };
+        std::fs::write(
+            &rules_path,
+            serde_json::to_string(&rules).unwrap_or_default(),
+        )
+        .map_err(|e| ApiError::internal(format!("writing {}: {e}", rules_path.display())))?;
+    }
+    Ok(())
+}
+
+/// The agent's argv with warren's `--settings` (the strict guard) as the limits now say.
+pub fn argv_for_limits(
+    d: &Daemon,
+    h: &SessionHandle,
+    argv: &[String],
+) -> Result<Vec<String>, ApiError> {
+    let ours = h.dir.join("settings.json").to_string_lossy().into_owned();
+    let mut out = Vec::with_capacity(argv.len() + 2);
+    let mut i = 0;
+    while i < argv.len() {
+        if argv[i] == "--settings" && argv.get(i + 1) == Some(&ours) {
+            i += 2;
+            continue;
+        }
+        out.push(argv[i].clone());
+        i += 1;
+    }
+    if h.headless().is_some_and(|r| r.limits.strict) {
+        refresh_guard(d, h)?;
+        out.extend(["--settings".to_string(), ours]);
+    }
+    Ok(out)
 }

@@ -19,6 +19,12 @@ pub async fn submit(
     no_wait: bool,
     timeout_ms: Option<u64>,
 ) -> Result<SendAnswer, ApiError> {
+    let seq = enqueue(h, prompt, stop).await?;
+    await_answer(d, h, seq, no_wait, timeout_ms).await
+}
+
+/// Queues `prompt` as the next interaction; answers its sequence number.
+pub async fn enqueue(h: &Arc<SessionHandle>, prompt: String, stop: bool) -> Result<u64, ApiError> {
     if prompt.len() > warren_proto::MAX_BODY_BYTES {
         return Err(ApiError::new(
             ErrorCode::TooLarge,
@@ -33,7 +39,17 @@ pub async fn submit(
     }) {
         return Err(ended(h));
     }
-    let seq = rx.await.map_err(|_| ended(h))??;
+    rx.await.map_err(|_| ended(h))?
+}
+
+/// Waits for interaction `seq`: its acknowledgement (`no_wait`) or its end.
+pub async fn await_answer(
+    d: &Arc<Daemon>,
+    h: &Arc<SessionHandle>,
+    seq: u64,
+    no_wait: bool,
+    timeout_ms: Option<u64>,
+) -> Result<SendAnswer, ApiError> {
     let before = h.offset();
     let mut watch = h.watch();
     if no_wait {
@@ -101,18 +117,22 @@ pub async fn submit(
             before,
             None,
         )),
-        _ => Ok(answer(
-            h,
-            seq,
-            if h.watch().borrow().acked >= seq {
-                Ack::Acked
-            } else {
-                Ack::Unconfirmed
-            },
-            "no result within the timeout; the turn goes on (see `warren tail`)",
-            before,
-            None,
-        )),
+        _ => {
+            let mut a = answer(
+                h,
+                seq,
+                if h.watch().borrow().sent >= seq {
+                    Ack::Acked
+                } else {
+                    Ack::Unconfirmed
+                },
+                "no result within the timeout; the turn goes on (see `warren tail`)",
+                before,
+                None,
+            );
+            a.status = Some("running".into());
+            Ok(a)
+        }
     }
 }
 

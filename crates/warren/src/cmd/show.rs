@@ -95,6 +95,44 @@ pub async fn status(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> 
     if let Some(w) = &s.stale_warning {
         println!("warning:  {w}");
     }
+    if let Some(h) = &s.headless {
+        println!(
+            "agent:    {} · model {}",
+            h.agent_session_id.as_deref().unwrap_or("-"),
+            h.model.as_deref().unwrap_or("-")
+        );
+        println!(
+            "cost:     ${:.4} own, ${:.4} with children · {} turn(s) · {} interaction(s)",
+            s.cost.unwrap_or(0.0),
+            h.total_cost,
+            s.turns.unwrap_or(0),
+            h.interactions
+        );
+        let l = &h.limits;
+        let secs =
+            |v: Option<u64>| v.map_or("-".to_string(), |s| format_duration(Duration::from_secs(s)));
+        println!(
+            "limits:   cost {} · turns {} · per interaction {} · in all {} · protect {}{}",
+            l.max_cost.map_or("-".to_string(), |c| format!("${c:.2}")),
+            l.max_turns.map_or("-".to_string(), |t| t.to_string()),
+            secs(l.max_time_secs),
+            secs(l.max_total_time_secs),
+            if l.protect.is_empty() {
+                "defaults".to_string()
+            } else {
+                l.protect.join(", ")
+            },
+            if l.strict { " (strict)" } else { "" }
+        );
+        println!(
+            "safety:   {} violation(s){}",
+            h.violations,
+            if h.paused { " · paused" } else { "" }
+        );
+        if let Some(p) = &h.parent {
+            println!("parent:   {p} (depth {})", h.depth);
+        }
+    }
     println!("transitions:");
     for t in &s.transitions {
         let from = t.from.map(|f| f.as_str()).unwrap_or("-");

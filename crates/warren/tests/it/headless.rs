@@ -702,3 +702,110 @@ fn spawn_tmux_makes_an_interactive_claude() {
         w.ok(&["output", "i"]).contains("ECHO: hello tui")
     });
 }
+
+#[test]
+fn an_agent_that_died_while_the_daemon_was_down_is_stopped_and_resumable() {
+    let a = Agent::new();
+    a.json(&["spawn", "t", "--prompt", "before"]);
+    let dir = a.session_dir("t");
+    let info: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("holder.json")).unwrap()).unwrap();
+    a.w.ok(&["daemon", "stop"]);
+    let child = nix::unistd::Pid::from_raw(info["child_pid"].as_i64().unwrap() as i32);
+    nix::sys::signal::killpg(child, nix::sys::signal::Signal::SIGKILL).unwrap();
+    a.w.wait_until("the holder saw its agent die", T, || {
+        dir.join("exit.json").exists()
+    });
+    let st = super::status(&a.w, "t");
+    assert_eq!(st["state"], "stopped", "{st}");
+    assert_eq!(st["signal"], "reconcile");
+    assert!(
+        st["detail"].as_str().unwrap().contains("not watching"),
+        "{st}"
+    );
+    let r = a.json(&["send", "t", "after RECALL"]);
+    assert_eq!(r["response"], "RECALL: before");
+}
+
+#[test]
+fn spawn_stop_answers_then_stops_resumably() {
+    let a = Agent::new();
+    let s = a.json(&["spawn", "t", "--prompt", "one shot", "--stop"]);
+    assert_eq!(turn(&s)["response"], "ECHO: one shot");
+    a.wait_state("t", "stopped");
+    let r = a.json(&["send", "t", "more RECALL", "--stop"]);
+    assert_eq!(r["response"], "RECALL: one shot");
+    a.wait_state("t", "stopped");
+}
+
+#[test]
+fn a_retried_send_with_the_same_key_is_one_interaction() {
+    let a = Agent::new();
+    a.json(&["spawn", "t"]);
+    let body = br#"{"text":"only once SLEEP:0.3"}"#;
+    let hdr = [
+        ("idempotency-key", "k-123"),
+        ("content-type", "application/json"),
+    ];
+    let first = crate::http::uds(a.w.home(), "POST", "/v1/sessions/t/send", &hdr, body);
+    let again = crate::http::uds(a.w.home(), "POST", "/v1/sessions/t/send", &hdr, body);
+    assert_eq!(
+        first.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    assert_eq!(
+        first.body, again.body,
+        "the retry answers what the first got"
+    );
+    assert_eq!(a.history("t")["interactions"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn sessions_nest_only_as_deep_as_configured() {
+    let w = super::warren();
+    let fake = w.fake_claude_stream();
+    let a = Agent {
+        w: w.env("WARREN_CLAUDE", fake).env("WARREN_MAX_DEPTH", "1"),
+        work: tempfile::Builder::new()
+            .prefix("wk")
+            .tempdir_in("/tmp")
+            .unwrap(),
+    };
+    a.json(&["spawn", "top"]);
+    let token_of = |name: &str| {
+        let env: Value = serde_json::from_str(
+            &std::fs::read_to_string(a.session_dir(name).join("env.json")).unwrap(),
+        )
+        .unwrap();
+        env["WARREN_SESSION_TOKEN"].as_str().unwrap().to_string()
+    };
+    let dir = a.dir().to_str().unwrap().to_string();
+    let spawn_from = |parent: &str, name: &str| {
+        a.w.command()
+            .env("WARREN_SESSION_TOKEN", token_of(parent))
+            .args(["spawn", name, "--work-dir", &dir])
+            .output()
+            .unwrap()
+    };
+    assert!(spawn_from("top", "child").status.success());
+    let out = spawn_from("child", "grandchild");
+    assert_eq!(out.status.code(), Some(64));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nest 1 deep"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn interrupt_presses_escape_for_interactive_claude() {
+    let w = super::warren();
+    let fake = w.fake_claude();
+    let w = w.env("WARREN_CLAUDE", fake);
+    w.json(&["spawn", "i", "--tmux"]);
+    w.ok(&["send", "i", "think hard SLEEP:30"]);
+    w.wait_state("i", "running", T);
+    w.ok(&["interrupt", "i"]);
+    w.wait_state("i", "idle", T);
+}
