@@ -97,6 +97,25 @@ impl Daemon {
         }
     }
 
+    /// Records a breach of the safety net: stored, then published as a `violation` event.
+    pub fn record_violation(&self, h: &SessionHandle, kind: &str, message: &str) {
+        self.store_violation(h, crate::session::clocks::violation(kind, message));
+    }
+
+    /// Stores and publishes a violation.
+    pub fn store_violation(&self, h: &SessionHandle, v: warren_proto::Violation) {
+        tracing::warn!(session = %h.name, "safety net: {}", v.message);
+        if let Err(e) = self.store.add_violation(&h.id, &v, now_ms()) {
+            tracing::error!("storing violation: {e}");
+        }
+        if let Err(e) = self
+            .bus
+            .publish(&h.id, h.name.as_str(), EventKind::Violation(v))
+        {
+            tracing::error!("storing event: {e}");
+        }
+    }
+
     /// A tmux failure as an API error.
     pub fn tmux_error(&self, e: TmuxError) -> ApiError {
         match e {

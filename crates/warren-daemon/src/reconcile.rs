@@ -26,6 +26,8 @@ pub async fn run(d: &Arc<Daemon>, fresh_recorder: bool) -> anyhow::Result<()> {
         .into_iter()
         .map(|r| (r.session_id.clone(), r))
         .collect();
+    let mut limits: std::collections::HashMap<String, warren_proto::Limits> =
+        d.store.load_session_limits()?.into_iter().collect();
     for row in rows {
         let dir = d.paths.session_dir(&row.id);
         if row.kind == "headless" {
@@ -51,6 +53,9 @@ pub async fn run(d: &Arc<Daemon>, fresh_recorder: bool) -> anyhow::Result<()> {
             continue;
         }
         let (h, rx) = SessionHandle::new(row.clone(), dir, profile, offset);
+        if let Some(l) = limits.remove(&row.id) {
+            h.set_tmux_limits(l);
+        }
         if !row.state.is_terminal() {
             settle(d, &h, &row, pane).await;
         }

@@ -178,6 +178,9 @@ pub struct SessionInfo {
     /// Headless sessions: the agent's session, limits, totals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headless: Option<crate::HeadlessInfo>,
+    /// A tmux session's limits, when it has any (headless ones are in `headless`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<crate::Limits>,
 }
 
 /// A line of `warren ls` (`GET /v1/sessions?view=brief`): what the table shows, nothing more.
@@ -233,6 +236,11 @@ pub struct NewRequest {
     /// Wait until the session is ready (idle) before answering, at most this long.
     #[serde(default)]
     pub wait_ready_ms: Option<u64>,
+    /// The safety net. A tmux session keeps the time limits (`max_time_secs` from a send until
+    /// the agent is idle again, `max_total_time_secs`); cost, turns and protected paths need
+    /// the agent's own reports and are refused here.
+    #[serde(default)]
+    pub limits: crate::Limits,
 }
 
 /// Whether input arrived.

@@ -324,6 +324,12 @@ pub struct NewArgs {
     /// Answer at once instead of when the session is ready.
     #[arg(long)]
     pub no_wait: bool,
+    /// Longest one interaction may take (from a send until the agent is idle again).
+    #[arg(long, value_parser = duration, value_name = "DUR")]
+    pub max_time: Option<Duration>,
+    /// Longest the session may run in all; then it is killed.
+    #[arg(long, value_parser = duration, value_name = "DUR")]
+    pub max_total_time: Option<Duration>,
     /// JSON output.
     #[arg(long)]
     pub json: bool,

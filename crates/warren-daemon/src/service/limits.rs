@@ -14,10 +14,19 @@ pub fn run(
     req: LimitsRequest,
     caller: &Caller,
 ) -> Result<SessionInfo, ApiError> {
-    let h = super::headless_of::lookup(d, key)?;
-    let mut row = h
-        .headless()
-        .ok_or_else(|| ApiError::internal("no headless row"))?;
+    let h = d.lookup(key)?;
+    let Some(mut row) = h.headless() else {
+        // A tmux session: its time limits.
+        let old = h.limits();
+        let new = super::new::tmux_limits(apply(&old, &req))?;
+        caller.may_set_limits(d, &h, &old, &new)?;
+        d.store
+            .set_session_limits(&h.id, &new)
+            .map_err(ApiError::internal)?;
+        h.set_tmux_limits(new);
+        h.send(Cmd::LimitsChanged);
+        return super::status::one(d, &h.id);
+    };
     let old = row.limits.clone();
     let new = apply(&old, &req);
     super::spawn::validate_limits(&new)?;

@@ -70,6 +70,10 @@ pub async fn run(
             format!("{} is not a directory", cwd.display()),
         ));
     }
+    let limits = tmux_limits(super::spawn::normalize(super::spawn::with_defaults(
+        req.limits.clone(),
+        &d.config.limits,
+    )))?;
     let mut env = session_env(&req, &profile.env)?;
     // Its identity: requests made from inside it carry this token (never stored in clear).
     let token = super::caller::new_token();
@@ -147,8 +151,14 @@ pub async fn run(
     if let Err(e) = d.store.add_token(&id, &super::caller::hash(&token)) {
         tracing::error!("storing the session's token: {e}");
     }
+    if limits != warren_proto::Limits::default() {
+        d.store
+            .set_session_limits(&id, &limits)
+            .map_err(|e| ApiError::internal(format!("storing the limits: {e}")))?;
+    }
     d.fault("new-after-row");
     let (h, rx) = SessionHandle::new(row.clone(), dir.clone(), profile.clone(), 0);
+    h.set_tmux_limits(limits);
     d.start_session(h.clone(), rx);
     if let Err(e) = d.bus.publish(
         &id,
@@ -258,6 +268,24 @@ async fn free_tmux_name(d: &Arc<Daemon>, name: &str) -> Result<(), ApiError> {
         .kill_session(&p.session_id)
         .await
         .map_err(|e| d.tmux_error(e))
+}
+
+/// The limits a tmux session can keep: the time limits. Cost, turns and protected paths need
+/// the agent's own reports (a headless session has them), so asking for them is an error.
+pub fn tmux_limits(l: warren_proto::Limits) -> Result<warren_proto::Limits, ApiError> {
+    let unsupported = [
+        (l.max_cost.is_some(), "max_cost"),
+        (l.max_turns.is_some(), "max_turns"),
+        (!l.protect.is_empty() || l.strict, "protect"),
+    ];
+    if let Some((_, field)) = unsupported.iter().find(|(set, _)| *set) {
+        return Err(ApiError::bad_field(
+            field,
+            "a tmux session cannot keep this limit: warren sees no cost, turns or tool calls from a screen",
+        )
+        .with_hint("use `warren spawn` (headless) for cost, turn and path limits; tmux sessions keep --max-time and --max-total-time"));
+    }
+    Ok(l)
 }
 
 /// The caller's environment, cleaned, plus the profile's and `--env`, with a UTF-8 locale.

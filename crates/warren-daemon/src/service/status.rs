@@ -9,6 +9,9 @@ pub fn one(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
     let h = d.lookup(key)?;
     let mut info = h.info(d.config.stale_after_secs);
     info.transitions = d.store.transitions(&h.id).map_err(ApiError::internal)?;
+    if !h.is_headless() && h.limits() != warren_proto::Limits::default() {
+        info.limits = Some(h.limits());
+    }
     if let Some(row) = h.headless() {
         let interactions = d.store.interactions(&h.id).map_err(ApiError::internal)?;
         let violations = d.store.violations(&h.id).map_err(ApiError::internal)?;

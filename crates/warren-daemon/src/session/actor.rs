@@ -98,11 +98,14 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
     let mut first_unchecked: Option<Instant> = None;
     let mut quiet_due: Option<Instant> = Some(Instant::now() + quiescence);
     let mut stuck_due: Option<Instant> = None;
+    let mut clocks = super::clocks::Clocks::new(&h);
     let far = || Instant::now() + Duration::from_secs(86400 * 365);
     loop {
         if h.state().is_terminal() || h.is_removed() {
             return;
         }
+        clocks.settled(h.state());
+        let limit_due = clocks.next(&h);
         tokio::select! {
             cmd = rx.recv() => {
                 let Some(cmd) = cmd else { return };
@@ -120,6 +123,9 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
                     }
                     Cmd::Send { text, enter, reply } => {
                         let r = deliver(&d, &h, &text, enter).await;
+                        if enter && r.is_ok() {
+                            clocks.sent();
+                        }
                         let _ = reply.send(r);
                     }
                     Cmd::Keys { keys, reply } => {
@@ -158,7 +164,7 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
                     Cmd::Stop { reply, .. } | Cmd::Pause { reply } | Cmd::Unpause { reply } => {
                         let _ = reply.send(Err(not_headless(&h)));
                     }
-                    Cmd::LimitsChanged => {}
+                    Cmd::LimitsChanged => clocks.rearm(&h),
                     Cmd::Vanished(why) => {
                         if !h.row().kill_pending {
                             observe(&d, &h, Observation::Vanished(why)).await;
@@ -179,6 +185,9 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
             _ = sleep_until(quiet_due.unwrap_or_else(far)), if quiet_due.is_some() => {
                 quiet_due = None;
                 observe(&d, &h, Observation::Quiet).await;
+            }
+            _ = sleep_until(limit_due.unwrap_or_else(far)), if limit_due.is_some() => {
+                clocks.fire(&d, &h).await;
             }
             _ = sleep_until(stuck_due.unwrap_or_else(far)), if stuck_due.is_some() => {
                 stuck_due = None;

@@ -2,6 +2,7 @@
 //! session's I/O and runs the status engine) and its output tail.
 
 pub mod actor;
+pub mod clocks;
 pub mod matcher;
 pub mod status;
 pub mod tail;
@@ -59,6 +60,7 @@ pub struct SessionHandle {
     warning: RwLock<Option<String>>,
     headless: RwLock<Option<HeadlessRow>>,
     generation: std::sync::atomic::AtomicU64,
+    tmux_limits: RwLock<warren_proto::Limits>,
 }
 
 impl SessionHandle {
@@ -94,6 +96,7 @@ impl SessionHandle {
             warning: RwLock::new(None),
             headless: RwLock::new(None),
             generation: std::sync::atomic::AtomicU64::new(0),
+            tmux_limits: RwLock::new(warren_proto::Limits::default()),
         });
         (h, rx)
     }
@@ -137,6 +140,26 @@ impl SessionHandle {
     /// Whether its process is gone ([`agent_gone`]).
     pub fn ended(&self) -> bool {
         agent_gone(self.state(), self.is_headless())
+    }
+
+    /// The safety net in force: a headless session's, or a tmux session's time limits.
+    pub fn limits(&self) -> warren_proto::Limits {
+        match self.headless() {
+            Some(r) => r.limits,
+            None => self
+                .tmux_limits
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone(),
+        }
+    }
+
+    /// Sets a tmux session's limits in memory (after the store was written).
+    pub fn set_tmux_limits(&self, l: warren_proto::Limits) {
+        *self
+            .tmux_limits
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = l;
     }
 
     /// Whether this is a headless session.
@@ -308,6 +331,7 @@ impl SessionHandle {
                 .clone(),
             transitions: Vec::new(),
             headless: None,
+            limits: None,
         }
     }
 }

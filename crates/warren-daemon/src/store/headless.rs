@@ -320,4 +320,26 @@ impl Store {
             )
             .map(drop)
     }
+
+    /// Saves a tmux session's limits.
+    pub fn set_session_limits(&self, id: &str, limits: &Limits) -> rusqlite::Result<()> {
+        self.conn()
+            .execute(
+                "INSERT INTO session_limits (session_id, limits) VALUES (?1, ?2)
+                 ON CONFLICT(session_id) DO UPDATE SET limits = excluded.limits",
+                params![id, serde_json::to_string(limits).unwrap_or_default()],
+            )
+            .map(drop)
+    }
+
+    /// Every tmux session's limits.
+    pub fn load_session_limits(&self) -> rusqlite::Result<Vec<(String, Limits)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT session_id, limits FROM session_limits")?;
+        let rows = stmt.query_map([], |r| {
+            let text: String = r.get(1)?;
+            Ok((r.get(0)?, serde_json::from_str(&text).unwrap_or_default()))
+        })?;
+        rows.collect()
+    }
 }

@@ -100,6 +100,11 @@ const MIGRATIONS: &[&str] = &[
         token_hash TEXT PRIMARY KEY,
         session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE
     );",
+    // 3: the safety net of tmux sessions (headless ones keep theirs in `headless`).
+    "CREATE TABLE session_limits (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+        limits TEXT NOT NULL
+    );",
 ];
 
 /// Applies the migrations this database has not seen.

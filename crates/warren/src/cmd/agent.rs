@@ -161,6 +161,7 @@ async fn spawn_tmux(ctx: &Ctx, a: SpawnArgs, name: SessionName) -> Result<i32, A
         prompt: a.prompt,
         model: a.model,
         wait_ready_ms: (!a.no_wait).then_some(30_000),
+        limits: a.limits.limits(),
         ..Default::default()
     };
     let s: warren_proto::SessionInfo = ctx

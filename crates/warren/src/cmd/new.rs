@@ -51,6 +51,11 @@ pub async fn run(ctx: &Ctx, a: NewArgs) -> Result<i32, ApiError> {
         model: a.model.clone(),
         job_slug: None,
         wait_ready_ms: (!a.no_wait).then_some(READY_WAIT_MS),
+        limits: warren_proto::Limits {
+            max_time_secs: a.max_time.map(|d| d.as_secs()),
+            max_total_time_secs: a.max_total_time.map(|d| d.as_secs()),
+            ..Default::default()
+        },
     };
     let info: SessionInfo = ctx
         .call_idempotent(hyper::Method::POST, "/v1/sessions", &req)

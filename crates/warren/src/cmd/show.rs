@@ -95,6 +95,15 @@ pub async fn status(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> 
     if let Some(w) = &s.stale_warning {
         println!("warning:  {w}");
     }
+    if let Some(l) = &s.limits {
+        let secs =
+            |v: Option<u64>| v.map_or("-".to_string(), |s| format_duration(Duration::from_secs(s)));
+        println!(
+            "limits:   per interaction {} · in all {}",
+            secs(l.max_time_secs),
+            secs(l.max_total_time_secs)
+        );
+    }
     if let Some(h) = &s.headless {
         println!(
             "agent:    {} · model {}",

@@ -809,3 +809,40 @@ fn interrupt_presses_escape_for_interactive_claude() {
     w.ok(&["interrupt", "i"]);
     w.wait_state("i", "idle", T);
 }
+
+#[test]
+fn tmux_sessions_keep_time_limits_and_refuse_the_others() {
+    let w = super::warren();
+    let fake = w.fake_claude();
+    let w = w.env("WARREN_CLAUDE", fake);
+    // Over its total time, a session is killed by the safety net.
+    w.ok(&["new", "sh", "--shell", "--max-total-time", "2s"]);
+    w.wait_state("sh", "killed", T);
+    let st = super::status(&w, "sh");
+    assert_eq!(st["signal"], "warren:limit", "{st}");
+    assert!(st["detail"].as_str().unwrap().contains("in all"), "{st}");
+    // An interaction over its time is interrupted (Escape for Claude Code); the session goes on.
+    w.json(&["spawn", "c", "--tmux", "--max-time", "1s"]);
+    w.ok(&["send", "c", "think SLEEP:30"]);
+    w.wait_state("c", "running", T);
+    w.wait_state("c", "idle", T);
+    let v: Vec<Value> = w
+        .ok(&["events", "--session", "c", "--types", "violation"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(v.iter().any(|v| v["kind"] == "max_time"), "{v:?}");
+    assert_eq!(super::status(&w, "c")["limits"]["max_time_secs"], 1);
+    // Limits change on a live tmux session.
+    w.ok(&["new", "sh2", "--shell"]);
+    w.ok(&["limits", "sh2", "--max-total-time", "1s"]);
+    w.wait_state("sh2", "killed", T);
+    // Cost, turns and paths cannot be kept from a screen: refused, nothing made.
+    let out = w.run(&["spawn", "c2", "--tmux", "--max-cost", "1"]);
+    assert_eq!(out.status.code(), Some(64));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot keep"),
+        "{out:?}"
+    );
+    assert_eq!(w.code(&["status", "c2"]), 2);
+}

@@ -166,10 +166,6 @@ impl Actor {
     }
 
     pub(super) fn violation(&self, v: Violation) {
-        tracing::warn!(session = %self.h.name, "safety net: {}", v.message);
-        if let Err(e) = self.d.store.add_violation(&self.h.id, &v, now_ms()) {
-            tracing::error!("storing violation: {e}");
-        }
-        self.publish(EventKind::Violation(v));
+        self.d.store_violation(&self.h, v);
     }
 }
