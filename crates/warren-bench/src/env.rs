@@ -21,6 +21,12 @@ pub struct Bench {
 impl Bench {
     /// Starts a daemon on a fresh home.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts a daemon on a fresh home with these variables in its environment (its config:
+    /// `WARREN_CLAUDE`, …).
+    pub async fn start_with(vars: &[(&str, &Path)]) -> anyhow::Result<Self> {
         let me = std::env::current_exe()?;
         let warren = me.with_file_name("warren");
         anyhow::ensure!(
@@ -35,7 +41,11 @@ impl Bench {
             warren,
             me,
         };
-        let out = b.cmd().arg("daemon").output()?;
+        let out = b
+            .cmd()
+            .envs(vars.iter().map(|(k, v)| (*k, v.as_os_str())))
+            .arg("daemon")
+            .output()?;
         anyhow::ensure!(
             out.status.success(),
             "warren daemon: {}",
@@ -102,6 +112,16 @@ impl Bench {
         v
     }
 
+    /// Pids of the holders of this home's headless sessions (`warren holder --dir …`).
+    pub fn holder_pids(&self) -> Vec<i32> {
+        let sessions = self.path().join("sessions").to_string_lossy().into_owned();
+        processes()
+            .into_iter()
+            .filter(|(_, c)| c.contains(" holder --dir ") && c.contains(&sessions))
+            .map(|(p, _)| p)
+            .collect()
+    }
+
     /// The private tmux server's pid.
     pub fn tmux_server_pid(&self) -> Option<i32> {
         let home = self.path().to_string_lossy().into_owned();
@@ -118,7 +138,11 @@ impl Bench {
 
 impl Drop for Bench {
     fn drop(&mut self) {
-        let pids = self.warren_pids();
+        let mut pids = self.warren_pids();
+        let holders = self.holder_pids();
+        let agents = children_of(&holders);
+        pids.extend(holders.into_iter().map(|p| ("holder".to_string(), p)));
+        pids.extend(agents.into_iter().map(|p| ("agent".to_string(), p)));
         let _ = self
             .cmd()
             .args(["daemon", "stop", "--kill-sessions"])
@@ -149,6 +173,38 @@ pub fn processes() -> Vec<(i32, String)> {
         .collect()
 }
 
+/// The parent of a process (0 when it is gone).
+pub fn ppid(pid: i32) -> i32 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let rest = s.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    rest.split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Every process whose parent is one of `parents`.
+pub fn children_of(parents: &[i32]) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|p| parents.contains(&ppid(*p)))
+        .collect()
+}
+
+/// VmRSS in kB from /proc/PID/status (0 when it is gone).
+pub fn vm_rss_kb(pid: i32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 /// (RSS, PSS) in kB from smaps_rollup.
 pub fn mem_kb(pid: i32) -> (u64, u64) {
     let s = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
@@ -160,6 +216,14 @@ pub fn mem_kb(pid: i32) -> (u64, u64) {
             .unwrap_or(0)
     };
     (field("Rss:"), field("Pss:"))
+}
+
+/// Clock ticks per second (the unit of `cpu_ticks`).
+pub fn ticks_per_s() -> f64 {
+    nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .unwrap_or(100) as f64
 }
 
 /// utime + stime in clock ticks.

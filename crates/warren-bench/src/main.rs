@@ -1,12 +1,18 @@
-//! Benchmarks of warren against the raw tmux baseline, each measured in the same run.
+//! Benchmarks of warren against a raw baseline (tmux; for headless sessions, the agent over its
+//! pipes), each measured in the same run.
 //!
-//! `warren-bench all` (or `latency`, `spawn`, `scale`, `flood`) prints markdown tables; the
-//! results and the command are recorded in docs/BENCHMARKS.md. It runs warren from the same
-//! target directory, on a temporary home, and ends everything it started.
+//! `warren-bench all` (or `latency`, `spawn`, `scale`, `flood`, `headless-latency`,
+//! `headless-scale`) prints markdown tables; the results and the command are recorded in
+//! docs/BENCHMARKS.md. It runs warren (and, for the headless parts, the fake stream-json agent
+//! `fake-claude-stream`) from the same target directory, on a temporary home, and ends
+//! everything it started.
 
 mod emit;
 mod env;
 mod flood;
+mod headless;
+mod headless_latency;
+mod headless_scale;
 mod latency;
 mod scale;
 mod spawn;
@@ -24,11 +30,16 @@ fn main() {
     let sizes: Vec<usize> = flag(&args, "--sessions")
         .map(|s| s.split(',').filter_map(|n| n.parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 100, 500]);
+    let turns = |default: usize| {
+        flag(&args, "--turns")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(default)
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let result = rt.block_on(async {
+    let work = async {
         match what {
             "latency" => latency::run(&sizes).await,
             "spawn" => {
@@ -48,15 +59,42 @@ fn main() {
                 )
                 .await
             }
+            "headless-latency" => headless_latency::run(turns(500)).await,
+            "headless-scale" => {
+                headless_scale::run(
+                    flag(&args, "--sessions")
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(50),
+                    turns(100),
+                )
+                .await
+            }
             "all" => {
                 latency::run(&sizes).await?;
                 spawn::run(10).await?;
                 scale::run(*sizes.iter().max().unwrap_or(&500)).await?;
-                flood::run(200).await
+                flood::run(200).await?;
+                headless_latency::run(500).await?;
+                headless_scale::run(50, 100).await
             }
             other => anyhow::bail!(
-                "unknown benchmark {other:?}: use latency, spawn, scale, flood or all"
+                "unknown benchmark {other:?}: use latency, spawn, scale, flood, \
+                 headless-latency, headless-scale or all"
             ),
+        }
+    };
+    // SIGINT or SIGTERM drops the benchmark, whose destructors end the daemon, its sessions
+    // and the agents. The handlers are in place before any work starts.
+    let result = rt.block_on(async {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (mut int, mut term) = (
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::terminate())?,
+        );
+        tokio::select! {
+            r = work => r,
+            _ = int.recv() => Err(anyhow::anyhow!("interrupted")),
+            _ = term.recv() => Err(anyhow::anyhow!("terminated")),
         }
     });
     rt.shutdown_timeout(Duration::from_secs(1));

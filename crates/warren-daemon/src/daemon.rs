@@ -13,7 +13,7 @@ use crate::watch::Watcher;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
-use warren_proto::{ApiError, ErrorCode, EventKind};
+use warren_proto::{ApiError, ErrorCode, EventKind, SessionState};
 
 /// Everything the services share.
 pub struct Daemon {
@@ -66,7 +66,16 @@ impl Daemon {
             r.detail = next.detail.clone();
             r.since_ms = at;
         });
-        tracing::info!(session = %h.name, "{from} -> {} ({}: {})", next.to, next.signal, next.detail);
+        // The busy/idle back and forth of every turn is debug; the rest is worth a line.
+        if matches!(
+            (from, next.to),
+            (SessionState::Idle, SessionState::Running)
+                | (SessionState::Running, SessionState::Idle)
+        ) {
+            tracing::debug!(session = %h.name, "{from} -> {} ({}: {})", next.to, next.signal, next.detail);
+        } else {
+            tracing::info!(session = %h.name, "{from} -> {} ({}: {})", next.to, next.signal, next.detail);
+        }
         let kind = EventKind::StateChanged {
             from: Some(from),
             to: next.to,

@@ -108,10 +108,19 @@ fn main() {
         std::process::exit(code);
     }
     quiet_on_closed_stdout();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // The daemon serves the API, the session actors and the store at once: give it a worker
+    // per core. Every other command is one request and its answer: one thread is enough.
+    let daemon = matches!(&cli.cmd, Cmd::Daemon(a) if a.foreground && a.action.is_none());
+    let runtime = if daemon {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
         Ok(r) => r,
         Err(e) => {
             eprintln!("warren: cannot start the async runtime: {e}");

@@ -30,7 +30,8 @@ impl Store {
         payload: &str,
     ) -> rusqlite::Result<i64> {
         let conn = self.conn();
-        conn.execute(
+        super::exec(
+            &conn,
             "INSERT INTO events (at_ms, session_id, session, type, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![at_ms, session_id, session, kind, payload],
         )?;
@@ -40,7 +41,7 @@ impl Store {
     /// Events after `since`, oldest first, at most `limit`.
     pub fn events_since(&self, since: i64, limit: u32) -> rusqlite::Result<Vec<StoredEvent>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT id, at_ms, session_id, session, payload FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+        let mut stmt = conn.prepare_cached("SELECT id, at_ms, session_id, session, payload FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
         let rows = stmt.query_map(params![since, limit], |r| {
             Ok(StoredEvent {
                 id: r.get(0)?,
@@ -74,7 +75,6 @@ impl Store {
         if cut <= 0 {
             return Ok(0);
         }
-        self.conn()
-            .execute("DELETE FROM events WHERE id <= ?1", [cut])
+        super::exec(&self.conn(), "DELETE FROM events WHERE id <= ?1", [cut])
     }
 }

@@ -107,7 +107,8 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         super::sessions::insert_in(&tx, s)?;
-        tx.execute(
+        super::exec(
+            &tx,
             &format!(
                 "INSERT INTO headless ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
             ),
@@ -125,7 +126,8 @@ impl Store {
                 h.done
             ],
         )?;
-        tx.execute(
+        super::exec(
+            &tx,
             "INSERT INTO session_tokens (token_hash, session_id) VALUES (?1, ?2)",
             params![token_hash, s.id],
         )?;
@@ -135,15 +137,14 @@ impl Store {
     /// Every headless row.
     pub fn load_headless(&self) -> rusqlite::Result<Vec<HeadlessRow>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM headless"))?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM headless"))?;
         let rows = stmt.query_map([], from_row)?;
         rows.collect()
     }
 
     /// Saves the mutable parts of a headless row.
     pub fn save_headless(&self, h: &HeadlessRow) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
+        super::exec(&self.conn(),
                 "UPDATE headless SET agent_session_id = ?2, config_dir = ?3, limits = ?4, parsed_offset = ?5, paused = ?6, active_ms = ?7, done = ?8, spec = ?9 WHERE session_id = ?1",
                 params![
                     h.session_id,
@@ -162,12 +163,12 @@ impl Store {
 
     /// Saves the parse cursor (called often: one small update).
     pub fn save_parsed_offset(&self, id: &str, offset: u64) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE headless SET parsed_offset = ?2 WHERE session_id = ?1",
-                params![id, offset as i64],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "UPDATE headless SET parsed_offset = ?2 WHERE session_id = ?1",
+            params![id, offset as i64],
+        )
+        .map(drop)
     }
 
     /// The session a token belongs to.
@@ -183,12 +184,12 @@ impl Store {
 
     /// Records a token for a session made elsewhere (tmux sessions).
     pub fn add_token(&self, id: &str, token_hash: &str) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "INSERT OR IGNORE INTO session_tokens (token_hash, session_id) VALUES (?1, ?2)",
-                params![token_hash, id],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "INSERT OR IGNORE INTO session_tokens (token_hash, session_id) VALUES (?1, ?2)",
+            params![token_hash, id],
+        )
+        .map(drop)
     }
 
     /// Adds an interaction; returns its sequence number.
@@ -206,7 +207,8 @@ impl Store {
             [id],
             |r| r.get(0),
         )?;
-        tx.execute(
+        super::exec(
+            &tx,
             "INSERT INTO interactions (session_id, seq, prompt, status, started_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![id, seq, prompt, status, at_ms],
         )?;
@@ -216,12 +218,12 @@ impl Store {
 
     /// Sets an interaction's status (and start time when it is forwarded).
     pub fn set_interaction_status(&self, id: &str, seq: u64, status: &str) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE interactions SET status = ?3 WHERE session_id = ?1 AND seq = ?2",
-                params![id, seq as i64, status],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "UPDATE interactions SET status = ?3 WHERE session_id = ?1 AND seq = ?2",
+            params![id, seq as i64, status],
+        )
+        .map(drop)
     }
 
     /// Stores a finished interaction.
@@ -231,8 +233,7 @@ impl Store {
         i: &Interaction,
         ended_ms: i64,
     ) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
+        super::exec(&self.conn(),
                 "UPDATE interactions SET response = ?3, status = ?4, cost = ?5, turns = ?6, duration_ms = ?7, tools = ?8, errors = ?9, denials = ?10, ended_ms = ?11, agent_session_id = ?12 WHERE session_id = ?1 AND seq = ?2",
                 params![
                     id,
@@ -255,7 +256,7 @@ impl Store {
     /// A session's interactions, oldest first.
     pub fn interactions(&self, id: &str) -> rusqlite::Result<Vec<Interaction>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT {INTERACTION_COLUMNS} FROM interactions WHERE session_id = ?1 ORDER BY seq"
         ))?;
         let rows = stmt.query_map([id], interaction)?;
@@ -275,8 +276,7 @@ impl Store {
 
     /// Records a violation.
     pub fn add_violation(&self, id: &str, v: &Violation, at_ms: i64) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
+        super::exec(&self.conn(),
                 "INSERT INTO violations (session_id, kind, message, tool, path, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, v.kind, v.message, v.tool, v.path, at_ms],
             )
@@ -286,7 +286,7 @@ impl Store {
     /// A session's violations, oldest first.
     pub fn violations(&self, id: &str) -> rusqlite::Result<Vec<Violation>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT kind, message, tool, path, at_ms FROM violations WHERE session_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([id], |r| {
@@ -303,39 +303,39 @@ impl Store {
 
     /// Saves a session's cost and turns.
     pub fn set_cost(&self, id: &str, cost: f64, turns: u64) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE sessions SET cost = ?2, turns = ?3 WHERE id = ?1",
-                params![id, cost, turns as i64],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "UPDATE sessions SET cost = ?2, turns = ?3 WHERE id = ?1",
+            params![id, cost, turns as i64],
+        )
+        .map(drop)
     }
 
     /// Saves the agent's pid.
     pub fn set_pid(&self, id: &str, pid: u32) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE sessions SET pid = ?2 WHERE id = ?1",
-                params![id, pid],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "UPDATE sessions SET pid = ?2 WHERE id = ?1",
+            params![id, pid],
+        )
+        .map(drop)
     }
 
     /// Saves a tmux session's limits.
     pub fn set_session_limits(&self, id: &str, limits: &Limits) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "INSERT INTO session_limits (session_id, limits) VALUES (?1, ?2)
+        super::exec(
+            &self.conn(),
+            "INSERT INTO session_limits (session_id, limits) VALUES (?1, ?2)
                  ON CONFLICT(session_id) DO UPDATE SET limits = excluded.limits",
-                params![id, serde_json::to_string(limits).unwrap_or_default()],
-            )
-            .map(drop)
+            params![id, serde_json::to_string(limits).unwrap_or_default()],
+        )
+        .map(drop)
     }
 
     /// Every tmux session's limits.
     pub fn load_session_limits(&self) -> rusqlite::Result<Vec<(String, Limits)>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT session_id, limits FROM session_limits")?;
+        let mut stmt = conn.prepare_cached("SELECT session_id, limits FROM session_limits")?;
         let rows = stmt.query_map([], |r| {
             let text: String = r.get(1)?;
             Ok((r.get(0)?, serde_json::from_str(&text).unwrap_or_default()))

@@ -39,7 +39,8 @@ impl Store {
             )
             .optional()?;
         if existing.is_none() {
-            conn.execute(
+            super::exec(
+                &conn,
                 "INSERT INTO idempotency (key, verb, session_id, response, at_ms) VALUES (?1, ?2, ?3, NULL, ?4)",
                 params![key, verb, session_id, at_ms],
             )?;
@@ -49,17 +50,20 @@ impl Store {
 
     /// Stores the answer given for `key`.
     pub fn idem_complete(&self, key: &str, response: &str) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE idempotency SET response = ?2 WHERE key = ?1",
-                params![key, response],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "UPDATE idempotency SET response = ?2 WHERE key = ?1",
+            params![key, response],
+        )
+        .map(drop)
     }
 
     /// Forgets keys older than `before_ms`.
     pub fn idem_prune(&self, before_ms: i64) -> rusqlite::Result<usize> {
-        self.conn()
-            .execute("DELETE FROM idempotency WHERE at_ms < ?1", [before_ms])
+        super::exec(
+            &self.conn(),
+            "DELETE FROM idempotency WHERE at_ms < ?1",
+            [before_ms],
+        )
     }
 }

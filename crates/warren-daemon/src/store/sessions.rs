@@ -146,11 +146,13 @@ impl Store {
     ) -> rusqlite::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        tx.execute(
+        super::exec(
+            &tx,
             "UPDATE sessions SET state = ?2, signal = ?3, detail = ?4, since_ms = ?5 WHERE id = ?1",
             params![id, to.as_str(), signal.name(), detail, at_ms],
         )?;
-        tx.execute(
+        super::exec(
+            &tx,
             "INSERT INTO transitions (session_id, from_state, to_state, signal, detail, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![id, from.as_str(), to.as_str(), signal.name(), detail, at_ms],
         )?;
@@ -159,48 +161,48 @@ impl Store {
 
     /// Saves the tmux ids and pid once tmux made the session.
     pub fn set_tmux(&self, id: &str, session: &str, pane: &str, pid: u32) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE sessions SET tmux_session = ?2, tmux_pane = ?3, pid = ?4 WHERE id = ?1",
-                params![id, session, pane, pid],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "UPDATE sessions SET tmux_session = ?2, tmux_pane = ?3, pid = ?4 WHERE id = ?1",
+            params![id, session, pane, pid],
+        )
+        .map(drop)
     }
 
     /// Saves the exit status.
     pub fn set_exit(&self, id: &str, code: Option<i32>) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE sessions SET exit_code = ?2 WHERE id = ?1",
-                params![id, code],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "UPDATE sessions SET exit_code = ?2 WHERE id = ?1",
+            params![id, code],
+        )
+        .map(drop)
     }
 
     /// Marks or clears a pending kill.
     pub fn set_kill_pending(&self, id: &str, pending: bool) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE sessions SET kill_pending = ?2 WHERE id = ?1",
-                params![id, pending],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "UPDATE sessions SET kill_pending = ?2 WHERE id = ?1",
+            params![id, pending],
+        )
+        .map(drop)
     }
 
     /// Clears the prompt once pasted.
     pub fn clear_prompt(&self, id: &str) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE sessions SET pending_prompt = NULL WHERE id = ?1",
-                params![id],
-            )
-            .map(drop)
+        super::exec(
+            &self.conn(),
+            "UPDATE sessions SET pending_prompt = NULL WHERE id = ?1",
+            params![id],
+        )
+        .map(drop)
     }
 
     /// Every session.
     pub fn load_sessions(&self) -> rusqlite::Result<Vec<SessionRow>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM sessions ORDER BY created_ms, id"
         ))?;
         let rows = stmt.query_map([], from_row)?;
@@ -221,7 +223,7 @@ impl Store {
     /// A session's transitions, oldest first.
     pub fn transitions(&self, id: &str) -> rusqlite::Result<Vec<Transition>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT from_state, to_state, signal, detail, at_ms FROM transitions WHERE session_id = ?1 ORDER BY id")?;
+        let mut stmt = conn.prepare_cached("SELECT from_state, to_state, signal, detail, at_ms FROM transitions WHERE session_id = ?1 ORDER BY id")?;
         let rows = stmt.query_map([id], |r| {
             let from: Option<String> = r.get(0)?;
             let to: String = r.get(1)?;
@@ -239,25 +241,52 @@ impl Store {
 
     /// Removes a session and its transitions.
     pub fn delete_session(&self, id: &str) -> rusqlite::Result<()> {
-        self.conn()
-            .execute("DELETE FROM sessions WHERE id = ?1", [id])
-            .map(drop)
+        super::exec(&self.conn(), "DELETE FROM sessions WHERE id = ?1", [id]).map(drop)
     }
 }
 
 /// Inserts a session row and its first transition inside a transaction.
 pub(super) fn insert_in(tx: &rusqlite::Transaction<'_>, s: &SessionRow) -> rusqlite::Result<()> {
-    tx.execute(
-            &format!("INSERT INTO sessions ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"),
+    super::exec(
+        tx,
+        &format!(
+            "INSERT INTO sessions ({COLUMNS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)"
+        ),
         params![
-            s.id, s.name, s.kind, s.profile, s.state.as_str(), s.signal.name(), s.detail, s.since_ms, s.created_ms,
-            s.cwd, serde_json::to_string(&s.command).unwrap_or_default(), s.pid, s.exit_code, s.tmux_session,
-            s.tmux_pane, s.gate, s.job_slug, s.pending_prompt, s.kill_pending, s.idem_key, s.cost, s.turns.and_then(|t| i64::try_from(t).ok())
+            s.id,
+            s.name,
+            s.kind,
+            s.profile,
+            s.state.as_str(),
+            s.signal.name(),
+            s.detail,
+            s.since_ms,
+            s.created_ms,
+            s.cwd,
+            serde_json::to_string(&s.command).unwrap_or_default(),
+            s.pid,
+            s.exit_code,
+            s.tmux_session,
+            s.tmux_pane,
+            s.gate,
+            s.job_slug,
+            s.pending_prompt,
+            s.kill_pending,
+            s.idem_key,
+            s.cost,
+            s.turns.and_then(|t| i64::try_from(t).ok())
         ],
     )?;
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO transitions (session_id, from_state, to_state, signal, detail, at_ms) VALUES (?1, NULL, ?2, ?3, ?4, ?5)",
-        params![s.id, s.state.as_str(), s.signal.name(), s.detail, s.since_ms],
+        params![
+            s.id,
+            s.state.as_str(),
+            s.signal.name(),
+            s.detail,
+            s.since_ms
+        ],
     )?;
     Ok(())
 }

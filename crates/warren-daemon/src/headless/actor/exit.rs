@@ -3,11 +3,19 @@
 use super::*;
 
 impl Actor {
-    /// Whether the agent has exited (and if so, settles the session). Cheap: one stat.
-    pub(super) async fn check_exit(&mut self) -> bool {
+    /// Whether the holder wrote the agent's exit (and if so, settles the session).
+    pub(super) async fn check_exit_file(&mut self) -> bool {
         if let Some(exit) = holder::read_exit(&self.h.dir) {
             Box::pin(self.read()).await;
             self.finish_exit(Some(exit)).await;
+            return true;
+        }
+        false
+    }
+
+    /// Whether the agent has exited, or its holder is gone (and if so, settles the session).
+    pub(super) async fn check_exit(&mut self) -> bool {
+        if self.check_exit_file().await {
             return true;
         }
         // No exit file: is the holder itself still there?

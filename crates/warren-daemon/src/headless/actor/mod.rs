@@ -117,8 +117,12 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
                 a.command(cmd).await;
             }
             _ = h.wake.notified() => {
-                a.read().await;
-                a.check_exit().await;
+                // Output means the holder is alive: only its exit file can say otherwise.
+                if a.read().await {
+                    a.check_exit_file().await;
+                } else {
+                    a.check_exit().await;
+                }
             }
             _ = sleep_until(watchdog.unwrap_or_else(far)), if watchdog.is_some() => {
                 a.watchdog_fired().await;

@@ -4,19 +4,22 @@ use super::*;
 
 impl Actor {
     /// Reads what the holder appended, parses complete lines, acts on them.
-    pub(super) async fn read(&mut self) {
+    /// Reads and acts on what was appended; answers whether anything was.
+    pub(super) async fn read(&mut self) -> bool {
+        let mut got = false;
         loop {
             let from = self.parsed + self.buf.len() as u64;
             let read = match crate::outlog::read_range(&self.h.dir, from, CHUNK) {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::warn!(session = %self.h.name, "reading the agent's output: {e}");
-                    return;
+                    return got;
                 }
             };
             if read.data.is_empty() {
-                return;
+                return got;
             }
+            got = true;
             if read.missing > 0 {
                 // Rotated away while nobody read it: start at what is there.
                 self.buf.clear();
@@ -31,7 +34,7 @@ impl Actor {
                 tracing::error!("storing the parse cursor: {e}");
             }
             if !full {
-                return;
+                return got;
             }
         }
     }
