@@ -14,17 +14,11 @@ use tokio::process::{Child, ChildStdin, ChildStdout};
 pub const TURN_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The flags warren starts a headless Claude session with (`headless::spec`), model included.
-const FLAGS: [&str; 9] = [
-    "-p",
-    "--input-format",
-    "stream-json",
-    "--output-format",
-    "stream-json",
-    "--verbose",
-    "--replay-user-messages",
-    "--model",
-    "sonnet",
-];
+fn flags() -> impl Iterator<Item = &'static str> {
+    warren_proto::CLAUDE_STREAM_FLAGS
+        .into_iter()
+        .chain(["--model", "sonnet"])
+}
 
 /// The fake agent, built next to this binary.
 pub fn fake() -> anyhow::Result<PathBuf> {
@@ -82,7 +76,7 @@ impl Direct {
     pub fn start(fake: &Path, home: &Arc<tempfile::TempDir>) -> anyhow::Result<Self> {
         let (cwd, config_dir) = (home.path().join("work"), home.path().join("claude-config"));
         let mut child = tokio::process::Command::new(fake)
-            .args(FLAGS)
+            .args(flags())
             .current_dir(cwd)
             .env_clear()
             .envs(agent_env(&config_dir))

@@ -168,6 +168,20 @@ impl Daemon {
         }
     }
 
+    /// Refuses a name a live session holds.
+    pub fn ensure_name_free(&self, name: &str) -> Result<(), ApiError> {
+        match self.registry.live_with_name(name) {
+            Some(live) => Err(ApiError::new(
+                ErrorCode::NameTaken,
+                format!("a live session is named {name} (state {})", live.state()),
+            )
+            .with_hint(format!(
+                "pick another name, or end it first: `warren kill {name}`"
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Looks a session up by name or id; 404 in the words the issue asks for.
     pub fn lookup(&self, key: &str) -> Result<Arc<SessionHandle>, ApiError> {
         self.registry

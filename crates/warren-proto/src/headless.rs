@@ -7,6 +7,18 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
+/// The flags every headless Claude Code session runs with: stream-json both ways, the verbose
+/// output stream-json requires, and the user's messages echoed back (the acknowledgement).
+pub const CLAUDE_STREAM_FLAGS: [&str; 7] = [
+    "-p",
+    "--input-format",
+    "stream-json",
+    "--output-format",
+    "stream-json",
+    "--verbose",
+    "--replay-user-messages",
+];
+
 /// The safety net of one session. Absent fields mean "no limit".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Limits {
@@ -139,6 +151,37 @@ pub struct SpawnRequest {
     /// An interactive Claude Code in tmux instead.
     #[serde(default)]
     pub tmux: bool,
+}
+
+impl SpawnRequest {
+    /// A request for `name` with every option at its default.
+    pub fn new(name: SessionName) -> Self {
+        Self {
+            name,
+            prompt: None,
+            model: None,
+            work_dir: None,
+            permission_mode: None,
+            allowed_tools: None,
+            system_prompt: None,
+            replace_system_prompt: None,
+            agent: None,
+            preset: None,
+            profile: None,
+            program: None,
+            extra_args: Vec::new(),
+            env: BTreeMap::new(),
+            env_extra: BTreeMap::new(),
+            limits: Limits::default(),
+            stop: false,
+            no_wait: false,
+            timeout_ms: None,
+            watchdog_secs: None,
+            tool_timeout_secs: None,
+            include_partial: false,
+            tmux: false,
+        }
+    }
 }
 
 /// `POST /v1/sessions/{name}/resume`, `/continue`, and fork's message.
@@ -293,24 +336,11 @@ pub struct DelegateRequest {
     /// Preset (default `edit`).
     #[serde(default)]
     pub preset: Option<String>,
-    /// USD (default 2).
-    #[serde(default)]
-    pub max_cost: Option<f64>,
-    /// Turns (default 50).
-    #[serde(default)]
-    pub max_turns: Option<u64>,
-    /// Seconds per interaction (default 300).
-    #[serde(default)]
-    pub max_time_secs: Option<u64>,
-    /// Seconds in all.
-    #[serde(default)]
-    pub max_total_time_secs: Option<u64>,
-    /// Protected paths.
-    #[serde(default)]
-    pub protect: Vec<String>,
-    /// Enforce protected paths.
-    #[serde(default)]
-    pub strict: bool,
+    /// The safety net (flattened: `max_cost`, `max_turns`, `max_time_secs`,
+    /// `max_total_time_secs`, `protect`, `strict`); unset ones take the seed's defaults ($2,
+    /// 50 turns, 300 s per interaction).
+    #[serde(flatten)]
+    pub limits: Limits,
     /// No limits at all.
     #[serde(default)]
     pub no_safety: bool,

@@ -12,14 +12,11 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_fake-claude-stream");
 /// Upper bound for any single line or exit (generous for loaded CI machines).
 const TIMEOUT: Duration = Duration::from_secs(20);
-const STREAM_ARGS: [&str; 6] = [
-    "-p",
-    "--input-format",
-    "stream-json",
-    "--output-format",
-    "stream-json",
-    "--verbose",
-];
+/// The stream-json flags, without `--replay-user-messages` (some tests add it).
+const STREAM_ARGS: [&str; 6] = {
+    let f = warren_proto::CLAUDE_STREAM_FLAGS;
+    [f[0], f[1], f[2], f[3], f[4], f[5]]
+};
 
 /// A throwaway config dir and cwd.
 struct Env {

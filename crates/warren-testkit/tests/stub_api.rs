@@ -318,15 +318,7 @@ struct Cli {
 impl Cli {
     fn start(stub: &StubApi, config: &Path, cwd: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(claude_cli())
-            .args([
-                "-p",
-                "--input-format",
-                "stream-json",
-                "--output-format",
-                "stream-json",
-                "--verbose",
-                "--replay-user-messages",
-            ])
+            .args(warren_proto::CLAUDE_STREAM_FLAGS)
             .args(extra)
             .envs(stub.claude_env(config))
             .current_dir(cwd)

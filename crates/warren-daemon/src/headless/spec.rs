@@ -18,15 +18,7 @@ use warren_proto::{ApiError, SpawnRequest};
 pub const DEFAULT_MODEL: &str = "sonnet";
 
 /// The flags every headless Claude session runs with.
-pub const STREAM_FLAGS: [&str; 7] = [
-    "-p",
-    "--input-format",
-    "stream-json",
-    "--output-format",
-    "stream-json",
-    "--verbose",
-    "--replay-user-messages",
-];
+pub use warren_proto::CLAUDE_STREAM_FLAGS as STREAM_FLAGS;
 
 /// Tools of the read-only presets: reading, and Bash whose writes default mode denies.
 pub const READ_ONLY_TOOLS: &str = "Read,Bash,WebFetch,WebSearch";
@@ -162,31 +154,7 @@ mod tests {
     use super::*;
 
     fn req() -> SpawnRequest {
-        SpawnRequest {
-            name: warren_proto::SessionName::new("t").unwrap(),
-            prompt: None,
-            model: None,
-            work_dir: None,
-            permission_mode: None,
-            allowed_tools: None,
-            system_prompt: None,
-            replace_system_prompt: None,
-            agent: None,
-            preset: None,
-            profile: None,
-            program: None,
-            extra_args: vec![],
-            env: Default::default(),
-            env_extra: Default::default(),
-            limits: Default::default(),
-            stop: false,
-            no_wait: false,
-            timeout_ms: None,
-            watchdog_secs: None,
-            tool_timeout_secs: None,
-            include_partial: false,
-            tmux: false,
-        }
+        SpawnRequest::new(warren_proto::SessionName::new("t").unwrap())
     }
 
     fn after<'a>(argv: &'a [String], flag: &str) -> Option<&'a str> {

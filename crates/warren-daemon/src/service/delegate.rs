@@ -21,12 +21,10 @@ pub async fn run(
         Limits::default()
     } else {
         Limits {
-            max_cost: req.max_cost.or(defaults.max_cost),
-            max_turns: req.max_turns.or(defaults.max_turns),
-            max_time_secs: req.max_time_secs.or(defaults.max_time_secs),
-            max_total_time_secs: req.max_total_time_secs,
-            protect: req.protect.clone(),
-            strict: req.strict,
+            max_cost: req.limits.max_cost.or(defaults.max_cost),
+            max_turns: req.limits.max_turns.or(defaults.max_turns),
+            max_time_secs: req.limits.max_time_secs.or(defaults.max_time_secs),
+            ..req.limits.clone()
         }
     };
     let task = match &req.context {
@@ -37,29 +35,17 @@ pub async fn run(
         return Err(ApiError::bad_field("task", "required"));
     }
     let spawn = SpawnRequest {
-        name: req.name.clone(),
-        prompt: None,
         model: req.model.clone(),
         work_dir: req.work_dir.clone(),
-        permission_mode: None,
-        allowed_tools: None,
         system_prompt: req.system_prompt.clone(),
-        replace_system_prompt: None,
         agent: req.agent.clone(),
         preset: Some(req.preset.clone().unwrap_or_else(|| "edit".into())),
         profile: req.profile.clone(),
         program: req.program.clone(),
-        extra_args: Vec::new(),
         env: req.env.clone(),
-        env_extra: Default::default(),
         limits,
-        stop: false,
-        no_wait: false,
-        timeout_ms: None,
         watchdog_secs: req.watchdog_secs,
-        tool_timeout_secs: None,
-        include_partial: false,
-        tmux: false,
+        ..SpawnRequest::new(req.name.clone())
     };
     let (h, _) = super::spawn::create(d, &spawn, caller, None, Vec::new()).await?;
     let answer = super::turn::submit(d, &h, task, false, false, None).await?;

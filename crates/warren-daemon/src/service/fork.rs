@@ -53,29 +53,16 @@ pub async fn run(
         })?;
     }
     let spawn = SpawnRequest {
-        name: req.new_name.clone(),
-        prompt: None,
         model: hrow.spec.model.clone(),
         work_dir: Some(cwd),
-        permission_mode: None,
-        allowed_tools: None,
-        system_prompt: None,
-        replace_system_prompt: None,
-        agent: None,
         preset: hrow.spec.preset.clone(),
         profile: Some(src.row().profile),
-        program: None,
-        extra_args: Vec::new(),
-        env: Default::default(),
-        env_extra: Default::default(),
         limits: hrow.limits.clone(),
-        stop: false,
         no_wait: req.no_wait,
         timeout_ms: req.timeout_ms,
         watchdog_secs: Some(hrow.spec.watchdog_secs),
         tool_timeout_secs: Some(hrow.spec.tool_timeout_secs),
-        include_partial: false,
-        tmux: false,
+        ..SpawnRequest::new(req.new_name.clone())
     };
     let from = ForkFrom {
         argv: hrow.spec.argv.clone(),

@@ -101,15 +101,7 @@ pub async fn run(
             "an argument contains a NUL byte",
         ));
     }
-    if let Some(live) = d.registry.live_with_name(name.as_str()) {
-        return Err(ApiError::new(
-            ErrorCode::NameTaken,
-            format!("a live session is named {name} (state {})", live.state()),
-        )
-        .with_hint(format!(
-            "pick another name, or end it first: `warren kill {name}`"
-        )));
-    }
+    d.ensure_name_free(name.as_str())?;
     if !d.tmux.available() {
         return Err(d.tmux_error(TmuxError::Unavailable(format!(
             "tmux not found ({}); install it: `sudo apt-get install tmux` (Debian/Ubuntu) or `brew install tmux` (macOS)",

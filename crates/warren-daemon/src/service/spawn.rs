@@ -64,15 +64,7 @@ pub async fn create(
     extra: Vec<String>,
 ) -> Result<(Arc<SessionHandle>, Vec<String>), ApiError> {
     let name = req.name.clone();
-    if let Some(live) = d.registry.live_with_name(name.as_str()) {
-        return Err(ApiError::new(
-            ErrorCode::NameTaken,
-            format!("a live session is named {name} (state {})", live.state()),
-        )
-        .with_hint(format!(
-            "pick another name, or end it first: `warren kill {name}`"
-        )));
-    }
+    d.ensure_name_free(name.as_str())?;
     let cwd = match &req.work_dir {
         Some(c) => PathBuf::from(c),
         None => std::env::var_os("HOME").map_or_else(|| PathBuf::from("/"), PathBuf::from),

@@ -127,18 +127,21 @@ pub async fn spawn(ctx: &Ctx, a: SpawnArgs) -> Result<i32, ApiError> {
     for n in &ans.notices {
         eprintln!("warren: {n}");
     }
-    if a.json {
-        print_json(&ans);
-        return Ok(ans.turn.as_ref().map_or(exit::OK, report_code));
+    let what = format!("({})", ans.session.id);
+    Ok(report_spawn(&ans, &what, a.json))
+}
+
+/// Prints spawn's or fork's answer: the first turn's, or the new session's state.
+fn report_spawn(ans: &SpawnAnswer, what: &str, json: bool) -> i32 {
+    if json {
+        print_json(ans);
+        return ans.turn.as_ref().map_or(exit::OK, report_code);
     }
     match &ans.turn {
-        Some(t) => Ok(report_turn(t, false)),
+        Some(t) => report_turn(t, false),
         None => {
-            println!(
-                "{} {} ({})",
-                ans.session.name, ans.session.state, ans.session.id
-            );
-            Ok(exit::OK)
+            println!("{} {} {what}", ans.session.name, ans.session.state);
+            exit::OK
         }
     }
 }
@@ -216,20 +219,7 @@ pub async fn fork(ctx: &Ctx, a: ForkArgs) -> Result<i32, ApiError> {
     let ans: SpawnAnswer = ctx
         .post(&format!("/v1/sessions/{}/fork", seg(&name)), &req)
         .await?;
-    if a.json {
-        print_json(&ans);
-        return Ok(ans.turn.as_ref().map_or(exit::OK, report_code));
-    }
-    match &ans.turn {
-        Some(t) => Ok(report_turn(t, false)),
-        None => {
-            println!(
-                "{} {} (forked from {name})",
-                ans.session.name, ans.session.state
-            );
-            Ok(exit::OK)
-        }
-    }
+    Ok(report_spawn(&ans, &format!("(forked from {name})"), a.json))
 }
 
 fn print_result(r: &DelegateResult, json: bool) -> i32 {
@@ -271,12 +261,7 @@ pub async fn delegate(ctx: &Ctx, a: DelegateArgs) -> Result<i32, ApiError> {
         task: a.task,
         model: a.model,
         preset: a.preset,
-        max_cost: limits.max_cost,
-        max_turns: limits.max_turns,
-        max_time_secs: limits.max_time_secs,
-        max_total_time_secs: limits.max_total_time_secs,
-        protect: limits.protect,
-        strict: limits.strict,
+        limits,
         no_safety: a.no_safety,
         context: a.context,
         work_dir: abs(a.work_dir)?,
@@ -348,32 +333,20 @@ pub async fn batch(ctx: &Ctx, a: BatchArgs) -> Result<i32, ApiError> {
             None => here.clone(),
         };
         reqs.push(SpawnRequest {
-            name: name_of(&t.name)?,
             prompt: t.prompt,
             model: t.model,
             work_dir,
             permission_mode: t.permission_mode,
-            allowed_tools: None,
             system_prompt: t.system_prompt,
-            replace_system_prompt: None,
             agent: t.agent,
             preset: t.preset,
-            profile: None,
             program: t.program,
-            extra_args: Vec::new(),
             env: std::env::vars().collect(),
-            env_extra: Default::default(),
             limits: warren_proto::Limits {
                 max_cost: t.max_budget,
                 ..Default::default()
             },
-            stop: false,
-            no_wait: false,
-            timeout_ms: None,
-            watchdog_secs: None,
-            tool_timeout_secs: None,
-            include_partial: false,
-            tmux: false,
+            ..SpawnRequest::new(name_of(&t.name)?)
         });
     }
     let total = reqs.len();

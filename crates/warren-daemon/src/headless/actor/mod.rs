@@ -4,8 +4,8 @@
 //! watchdog, and turns the agent's exit into a state. It survives nothing: after a daemon
 //! restart a new actor picks up from the stored parse cursor and interactions.
 //!
-//! Its parts: [`stream`] (reading and acting on the agent's lines), [`safety`] (turn results,
-//! limits, watchdog) and [`exit`] (the agent's end).
+//! Its parts: `stream` (reading and acting on the agent's lines), `safety` (turn results,
+//! limits, watchdog) and `exit` (the agent's end).
 
 mod exit;
 mod safety;
