@@ -187,9 +187,11 @@ pub async fn check_vanished(d: &Arc<Daemon>) {
         let Some(sid) = row.tmux_session.as_deref() else {
             continue;
         };
+        // A pane not yet tagged with warren's id is one `new` is still setting up (the
+        // daemon's tasks run on several threads, so this check can land in between).
         match panes
             .iter()
-            .find(|p| p.session_id == sid && p.warren_id == row.id)
+            .find(|p| p.session_id == sid && (p.warren_id == row.id || p.warren_id.is_empty()))
         {
             None => {
                 h.send(Cmd::Vanished("its tmux session vanished".into()));
