@@ -136,17 +136,9 @@ async fn baseline(n: usize, turns: usize) -> anyhow::Result<Run> {
                     for j in 0..turns {
                         let text = format!("s{i}-t{j}");
                         let t = Instant::now();
-                        match tokio::time::timeout(TURN_TIMEOUT, a.turn(&text)).await {
-                            Ok(Ok(got)) if got == format!("ECHO: {text}") => ok += 1,
-                            Ok(Ok(got)) => errors.push(format!("{text}: answered {got:?}")),
-                            Ok(Err(e)) => {
-                                errors.push(format!("{text}: {e:#}"));
-                                break;
-                            }
-                            Err(_) => {
-                                errors.push(format!("{text}: no result in {TURN_TIMEOUT:?}"));
-                                break;
-                            }
+                        let r = tokio::time::timeout(TURN_TIMEOUT, a.turn(&text)).await;
+                        if !book(&text, r, &mut ok, &mut errors) {
+                            break;
                         }
                         lat.push(t.elapsed().as_secs_f64() * 1e3);
                     }
@@ -257,17 +249,9 @@ async fn through_warren(n: usize, turns: usize) -> anyhow::Result<(Run, Audit, D
                     for j in 0..turns {
                         let text = format!("{name}-t{j}");
                         let t = Instant::now();
-                        match tokio::time::timeout(TURN_TIMEOUT, w.send(&name, &text)).await {
-                            Ok(Ok(got)) if got == format!("ECHO: {text}") => ok += 1,
-                            Ok(Ok(got)) => errors.push(format!("{text}: answered {got:?}")),
-                            Ok(Err(e)) => {
-                                errors.push(format!("{text}: {e:#}"));
-                                break;
-                            }
-                            Err(_) => {
-                                errors.push(format!("{text}: no result in {TURN_TIMEOUT:?}"));
-                                break;
-                            }
+                        let r = tokio::time::timeout(TURN_TIMEOUT, w.send(&name, &text)).await;
+                        if !book(&text, r, &mut ok, &mut errors) {
+                            break;
                         }
                         lat.push(t.elapsed().as_secs_f64() * 1e3);
                     }
@@ -371,4 +355,27 @@ pub async fn run(n: usize, turns: usize) -> anyhow::Result<()> {
         anyhow::bail!("turns went wrong:\n  {}", problems.join("\n  "));
     }
     Ok(())
+}
+
+/// Books one turn's outcome (right, wrong, failed, timed out); false when the session cannot
+/// go on.
+fn book(
+    text: &str,
+    r: Result<anyhow::Result<String>, tokio::time::error::Elapsed>,
+    ok: &mut usize,
+    errors: &mut Vec<String>,
+) -> bool {
+    match r {
+        Ok(Ok(got)) if got == format!("ECHO: {text}") => *ok += 1,
+        Ok(Ok(got)) => errors.push(format!("{text}: answered {got:?}")),
+        Ok(Err(e)) => {
+            errors.push(format!("{text}: {e:#}"));
+            return false;
+        }
+        Err(_) => {
+            errors.push(format!("{text}: no result in {TURN_TIMEOUT:?}"));
+            return false;
+        }
+    }
+    true
 }

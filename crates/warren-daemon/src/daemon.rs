@@ -168,6 +168,19 @@ impl Daemon {
         }
     }
 
+    /// A profile by name; 400 naming the known ones.
+    pub fn profile(&self, name: &str) -> Result<crate::profiles::Profile, ApiError> {
+        self.profiles.get(name).cloned().ok_or_else(|| {
+            ApiError::bad_field(
+                "profile",
+                format!(
+                    "unknown profile {name:?} (known: {})",
+                    self.profiles.names().join(", ")
+                ),
+            )
+        })
+    }
+
     /// Refuses a name a live session holds.
     pub fn ensure_name_free(&self, name: &str) -> Result<(), ApiError> {
         match self.registry.live_with_name(name) {

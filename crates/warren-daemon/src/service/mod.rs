@@ -31,6 +31,7 @@ pub mod wait;
 use crate::session::Progress;
 use std::time::Duration;
 use tokio::sync::watch;
+use warren_proto::ApiError;
 
 /// Waits until `pred` holds for the session's progress, or the timeout passes.
 pub async fn wait_progress(
@@ -49,6 +50,28 @@ pub async fn wait_progress(
             _ => return pred(&rx.borrow()).then(|| *rx.borrow()),
         }
     }
+}
+
+/// A session's working directory: the one given, else `$HOME`; it must be an absolute path to
+/// a directory (the error names `field`).
+pub fn working_dir(field: &str, given: Option<&str>) -> Result<std::path::PathBuf, ApiError> {
+    let cwd = match given {
+        Some(c) => std::path::PathBuf::from(c),
+        None => std::env::var_os("HOME").map_or_else(|| "/".into(), std::path::PathBuf::from),
+    };
+    if !cwd.is_absolute() {
+        return Err(ApiError::bad_field(
+            field,
+            format!("{} is not an absolute path", cwd.display()),
+        ));
+    }
+    if !cwd.is_dir() {
+        return Err(ApiError::bad_field(
+            field,
+            format!("{} is not a directory", cwd.display()),
+        ));
+    }
+    Ok(cwd)
 }
 
 /// A timeout from the request, bounded to a day.

@@ -6,7 +6,6 @@ use crate::session::SessionHandle;
 use crate::store::SessionRow;
 use crate::tmux::{CreateSpec, TmuxError};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use warren_proto::{ApiError, ErrorCode, EventKind, NewRequest, SessionInfo, SessionState, Signal};
@@ -43,33 +42,8 @@ pub async fn run(
             "command".into()
         }
     });
-    let profile = d.profiles.get(&profile_name).cloned().ok_or_else(|| {
-        ApiError::bad_field(
-            "profile",
-            format!(
-                "unknown profile {profile_name:?} (known: {})",
-                d.profiles.names().join(", ")
-            ),
-        )
-    })?;
-    let cwd = match &req.cwd {
-        Some(c) => PathBuf::from(c),
-        None => std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("/")),
-    };
-    if !cwd.is_absolute() {
-        return Err(ApiError::bad_field(
-            "cwd",
-            format!("{} is not an absolute path", cwd.display()),
-        ));
-    }
-    if !cwd.is_dir() {
-        return Err(ApiError::bad_field(
-            "cwd",
-            format!("{} is not a directory", cwd.display()),
-        ));
-    }
+    let profile = d.profile(&profile_name)?;
+    let cwd = super::working_dir("cwd", req.cwd.as_deref())?;
     let limits = tmux_limits(super::spawn::normalize(super::spawn::with_defaults(
         req.limits.clone(),
         &d.config.limits,

@@ -65,26 +65,9 @@ pub async fn create(
 ) -> Result<(Arc<SessionHandle>, Vec<String>), ApiError> {
     let name = req.name.clone();
     d.ensure_name_free(name.as_str())?;
-    let cwd = match &req.work_dir {
-        Some(c) => PathBuf::from(c),
-        None => std::env::var_os("HOME").map_or_else(|| PathBuf::from("/"), PathBuf::from),
-    };
-    if !cwd.is_absolute() || !cwd.is_dir() {
-        return Err(ApiError::bad_field(
-            "work_dir",
-            format!("{} is not an absolute path to a directory", cwd.display()),
-        ));
-    }
+    let cwd = super::working_dir("work_dir", req.work_dir.as_deref())?;
     let profile_name = req.profile.clone().unwrap_or_else(|| "claude".into());
-    let profile = d.profiles.get(&profile_name).cloned().ok_or_else(|| {
-        ApiError::bad_field(
-            "profile",
-            format!(
-                "unknown profile {profile_name:?} (known: {})",
-                d.profiles.names().join(", ")
-            ),
-        )
-    })?;
+    let profile = d.profile(&profile_name)?;
     let program = req
         .program
         .clone()

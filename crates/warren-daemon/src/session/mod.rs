@@ -121,6 +121,23 @@ impl SessionHandle {
         self.progress.send_modify(|p| p.state = state);
     }
 
+    /// Reads the stored row without copying it.
+    pub fn with_row<R>(&self, f: impl FnOnce(&SessionRow) -> R) -> R {
+        f(&self
+            .row
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Reads the headless row without copying it (`None` for tmux sessions).
+    pub fn with_headless<R>(&self, f: impl FnOnce(&HeadlessRow) -> R) -> Option<R> {
+        self.headless
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(f)
+    }
+
     /// A copy of the headless row, for headless sessions.
     pub fn headless(&self) -> Option<HeadlessRow> {
         self.headless

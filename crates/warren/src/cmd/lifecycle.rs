@@ -14,26 +14,28 @@ fn show(s: &SessionInfo, json: bool) -> i32 {
     exit::OK
 }
 
-/// POSTs to `/v1/sessions/{name}/{verb}` and shows the session.
-pub async fn act(ctx: &Ctx, verb: &str, a: NameOnly) -> Result<i32, ApiError> {
+/// POSTs to `/v1/sessions/{name}/{verb}` with an empty body.
+async fn post_verb<T: serde::de::DeserializeOwned>(
+    ctx: &Ctx,
+    verb: &str,
+    a: &NameOnly,
+) -> Result<T, ApiError> {
     let name = a.named.get()?;
-    let s: SessionInfo = ctx
-        .post(
-            &format!("/v1/sessions/{}/{verb}", seg(&name)),
-            &serde_json::json!({}),
-        )
-        .await?;
+    ctx.post(
+        &format!("/v1/sessions/{}/{verb}", seg(&name)),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// A verb that answers the session, shown.
+pub async fn act(ctx: &Ctx, verb: &str, a: NameOnly) -> Result<i32, ApiError> {
+    let s: SessionInfo = post_verb(ctx, verb, &a).await?;
     Ok(show(&s, a.json))
 }
 
 pub async fn delete(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
-    let name = a.named.get()?;
-    let d: Done = ctx
-        .post(
-            &format!("/v1/sessions/{}/delete", seg(&name)),
-            &serde_json::json!({}),
-        )
-        .await?;
+    let d: Done = post_verb(ctx, "delete", &a).await?;
     if a.json {
         print_json(&d);
     } else {

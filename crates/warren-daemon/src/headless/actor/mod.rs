@@ -160,11 +160,16 @@ fn fmt_secs(s: u64) -> String {
 
 impl Actor {
     fn limits(&self) -> warren_proto::Limits {
-        self.h.headless().map(|r| r.limits).unwrap_or_default()
+        self.h
+            .with_headless(|r| r.limits.clone())
+            .unwrap_or_default()
     }
 
-    fn spec(&self) -> crate::store::HeadlessSpec {
-        self.h.headless().map(|r| r.spec).unwrap_or_default()
+    /// The watchdog's two clocks: without output, and while a tool runs (seconds).
+    fn watchdog_secs(&self) -> (u64, u64) {
+        self.h
+            .with_headless(|r| (r.spec.watchdog_secs, r.spec.tool_timeout_secs))
+            .unwrap_or_default()
     }
 
     /// After a (re)start: connect to the holder, catch up on output, rebuild the open turn
@@ -372,7 +377,7 @@ impl Actor {
     }
 
     fn paused(&self) -> bool {
-        self.h.headless().is_some_and(|r| r.paused)
+        self.h.with_headless(|r| r.paused).unwrap_or(false)
     }
 
     /// Forwards the next queued message, or settles in the state that fits.

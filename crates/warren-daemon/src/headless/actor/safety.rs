@@ -124,11 +124,11 @@ impl Actor {
         if self.grace_due.is_some() {
             return None;
         }
-        let spec = self.spec();
+        let (quiet, tool) = self.watchdog_secs();
         let secs = if t.pending_tools.is_empty() {
-            spec.watchdog_secs
+            quiet
         } else {
-            spec.tool_timeout_secs
+            tool
         };
         (secs > 0).then(|| t.last_output + Duration::from_secs(secs))
     }
@@ -138,7 +138,7 @@ impl Actor {
         if t.breach.is_some() {
             return None;
         }
-        let secs = self.limits().max_time_secs?;
+        let secs = self.h.with_headless(|r| r.limits.max_time_secs)??;
         Some(t.started + Duration::from_secs(secs))
     }
 
@@ -147,25 +147,21 @@ impl Actor {
         if t.breach.is_some() {
             return None;
         }
-        let max = self.limits().max_total_time_secs? as i64 * 1000;
+        let (max, used) = self
+            .h
+            .with_headless(|r| (r.limits.max_total_time_secs, r.active_ms))?;
+        let max = max? as i64 * 1000;
         let since = self.active_since?;
-        let used = self.h.headless().map_or(0, |r| r.active_ms);
         Some(since + Duration::from_millis((max - used).max(0) as u64))
     }
 
     pub(super) async fn watchdog_fired(&mut self) {
         let Some(t) = self.open.as_ref() else { return };
-        let spec = self.spec();
+        let (quiet, tool) = self.watchdog_secs();
         let reason = if t.pending_tools.is_empty() {
-            format!(
-                "no output for {} during a turn",
-                fmt_secs(spec.watchdog_secs)
-            )
+            format!("no output for {} during a turn", fmt_secs(quiet))
         } else {
-            format!(
-                "a tool ran for {} with no result",
-                fmt_secs(spec.tool_timeout_secs)
-            )
+            format!("a tool ran for {} with no result", fmt_secs(tool))
         };
         self.violation(Violation {
             kind: "watchdog".into(),

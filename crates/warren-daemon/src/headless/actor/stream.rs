@@ -135,8 +135,8 @@ impl Actor {
 
     /// A new API call: counts against `max_turns` while the turn runs; answers a breach.
     pub(super) fn note_call(&mut self, message_id: &str) -> Option<String> {
-        let max = self.limits().max_turns?;
-        let before = self.h.row().turns.unwrap_or(0);
+        let max = self.h.with_headless(|r| r.limits.max_turns)??;
+        let before = self.h.with_row(|r| r.turns).unwrap_or(0);
         let t = self.open.as_mut()?;
         if message_id.is_empty() || !t.calls.insert(message_id.to_string()) {
             return None;
