@@ -634,10 +634,6 @@ fn bad_input_gets_clear_errors_and_stores_nothing() {
             "permission_mode",
         ),
         (&["spawn", "t", "--max-cost=-1"], "max_cost"),
-        (
-            &["spawn", "t", "--program", "/nonexistent/agent"],
-            "cannot start",
-        ),
         (&["send", "nope", "hi"], "no session"),
         (&["history", "nope"], "no session"),
         (&["resume", "nope"], "no session"),
@@ -649,8 +645,21 @@ fn bad_input_gets_clear_errors_and_stores_nothing() {
     }
     let (code, _, err) = a.run(&["spawn", "t", "--work-dir", "/nonexistent"]);
     assert_eq!(code, 64, "{err}");
-    let ls = a.w.ok(&["ls"]);
-    assert!(!ls.contains(" t "), "nothing half-made is listed: {ls}");
+    assert_eq!(
+        a.run(&["status", "t"]).0,
+        2,
+        "refused requests leave no session behind"
+    );
+    // A program that cannot start: the error says so, and the record says why (`failed`).
+    let (code, _, err) = a.run(&["spawn", "t", "--program", "/nonexistent/agent"]);
+    assert_eq!(code, 64, "{err}");
+    assert!(err.contains("cannot start /nonexistent/agent"), "{err}");
+    let st = super::status(&a.w, "t");
+    assert_eq!(st["state"], "failed");
+    assert!(
+        st["detail"].as_str().unwrap().contains("cannot start"),
+        "{st}"
+    );
     // tmux verbs on a headless session, and headless verbs on a tmux one, say so.
     a.json(&["spawn", "h"]);
     let (code, _, err) = a.run(&["keys", "h", "Enter"]);
@@ -688,6 +697,7 @@ fn cleanup_days_removes_ended_sessions() {
     let (code, out, err) = a.run(&["cleanup", "--days", "0", "--json"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"t\""), "{out}");
+    assert_eq!(a.run(&["status", "t"]).0, 2, "its record is gone");
 }
 
 #[test]
