@@ -188,6 +188,8 @@ pub enum Cmd {
         #[arg(long)]
         instar: bool,
     },
+    /// Serve MCP on stdin/stdout: warren's tools for Claude Code and other MCP clients.
+    Mcp,
     /// A guided tour with no agent installed: a Python session computes, answers and is cleaned up.
     Demo,
     /// (internal) Hold a headless agent's stdin and stdout.

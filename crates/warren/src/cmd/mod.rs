@@ -9,6 +9,7 @@ mod find;
 mod health;
 mod kill;
 mod lifecycle;
+mod mcp;
 mod new;
 mod output;
 mod send;
@@ -99,6 +100,7 @@ pub async fn run(cli: Cli) -> i32 {
         Cmd::Completions { shell } => setup::completions(shell),
         Cmd::Setup { instar } => setup::setup(&ctx, instar).await,
         Cmd::Demo => demo::run(&ctx).await,
+        Cmd::Mcp => mcp::run(&ctx).await,
         Cmd::Pipe { .. } | Cmd::Recorder { .. } | Cmd::Holder { .. } | Cmd::Guard { .. } => Ok(0),
     };
     match result {
