@@ -10,6 +10,7 @@ mod bad_input;
 mod cli;
 mod headless;
 mod http;
+mod mcp;
 mod real_claude;
 mod restart;
 mod seed003;

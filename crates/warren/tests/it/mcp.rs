@@ -1,0 +1,214 @@
+//! `warren mcp` driven by the official MCP Python SDK (`mcp` from PyPI, in the virtual
+//! environment `./scripts/ensure-deps` makes): the tools and their schemas, every tool against a
+//! real daemon with tmux and fake-agent headless sessions, and the errors.
+
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// The Python with the MCP SDK: `$WARREN_TEST_PYTHON`, else `<workspace>/.deps/py/bin/python`.
+fn python() -> PathBuf {
+    let p = match std::env::var_os("WARREN_TEST_PYTHON") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.deps/py/bin/python"),
+    };
+    assert!(
+        p.is_file(),
+        "{} is missing: run ./scripts/ensure-deps (it makes .deps/py with the MCP SDK)",
+        p.display()
+    );
+    p
+}
+
+fn drive(w: &warren_testkit::Warren, work: &std::path::Path, calls: &Value) -> Value {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/drive.py");
+    let mut child = Command::new(python());
+    child
+        .arg(&script)
+        .arg("stdio")
+        .arg(env!("CARGO_BIN_EXE_warren"))
+        .current_dir(work)
+        .env("WARREN_HOME", w.home())
+        .env("WARREN_CLAUDE", w.fake_claude_stream())
+        .env("CLAUDE_CONFIG_DIR", w.home().join("claude-config"))
+        .env_remove("TMUX")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut p = child.spawn().expect("start the MCP driver");
+    {
+        use std::io::Write as _;
+        let mut stdin = p.stdin.take().unwrap();
+        stdin.write_all(calls.to_string().as_bytes()).unwrap();
+    }
+    let out = p.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the MCP driver failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        w.log_tail(30)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "driver output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+const CMS_TOOLS: [&str; 17] = [
+    "spawn_session",
+    "send_message",
+    "resume_session",
+    "pause_session",
+    "fork_session",
+    "stop_session",
+    "kill_session",
+    "get_session_status",
+    "get_last_output",
+    "list_sessions",
+    "get_history",
+    "delete_session",
+    "delegate_task",
+    "continue_task",
+    "finish_task",
+    "abort_task",
+    "batch_spawn",
+];
+
+#[test]
+fn every_tool_works_through_the_python_sdk_and_errors_are_tool_errors() {
+    let w = super::warren();
+    let work = tempfile::Builder::new()
+        .prefix("wk")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let calls = json!([
+        ["new_session", {"name": "sh"}],
+        ["send_keys", {"name": "sh", "keys": ["Enter"]}],
+        ["wait_for", {"name": "sh", "state": "idle", "timeout_s": 15}],
+        ["read_output", {"name": "sh"}],
+        ["health", {"name": "sh"}],
+        ["spawn_session", {"name": "h", "prompt": "hello"}],
+        ["send_message", {"name": "h", "message": "again RECALL"}],
+        ["get_last_output", {"name": "h"}],
+        ["get_history", {"name": "h"}],
+        ["get_session_status", {"name": "h"}],
+        ["pause_session", {"name": "h"}],
+        ["resume_session", {"name": "h", "message": "back RECALL"}],
+        ["fork_session", {"name": "h", "new_name": "h2", "message": "fork RECALL"}],
+        ["stop_session", {"name": "h2"}],
+        ["delete_session", {"name": "h2"}],
+        ["delegate_task", {"name": "d", "task": "do it", "max_cost": 1.0}],
+        ["continue_task", {"name": "d", "message": "more"}],
+        ["finish_task", {"name": "d"}],
+        ["batch_spawn", {"tasks": [{"name": "b1", "prompt": "one"}, {"name": "b2", "prompt": "two"}]}],
+        ["abort_task", {"name": "b1"}],
+        ["kill_session", {"name": "b2"}],
+        ["list_sessions", {}],
+        ["get_events", {"name": "h"}],
+        ["health", {}],
+        ["server_version", {}],
+        // Errors: an unknown session, an unknown tool, a wrong type, a missing argument.
+        ["get_history", {"name": "nope"}],
+        ["no_such_tool", {}],
+        ["send_keys", {"name": 3, "keys": []}],
+        ["send_message", {"name": "h"}],
+        // The daemon goes away under the server: the next call starts one and works.
+        ["__run__", [env!("CARGO_BIN_EXE_warren"), "daemon", "stop"]],
+        ["get_history", {"name": "h"}],
+    ]);
+    let out = drive(&w, work.path(), &calls);
+    let names: Vec<&str> = out["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    for t in CMS_TOOLS.iter().chain(&[
+        "new_session",
+        "send_keys",
+        "wait_for",
+        "read_output",
+        "get_events",
+        "health",
+        "server_version",
+    ]) {
+        assert!(names.contains(t), "tool {t} is missing from {names:?}");
+    }
+    // Schemas come from the Rust types: required fields and types are there.
+    let schema = |n: &str| {
+        out["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == n)
+            .unwrap()["schema"]
+            .clone()
+    };
+    assert_eq!(schema("spawn_session")["required"], json!(["name"]));
+    assert_eq!(
+        schema("spawn_session")["properties"]["max_cost"]["type"],
+        json!(["number", "null"])
+    );
+    assert_eq!(
+        schema("fork_session")["required"],
+        json!(["name", "new_name"])
+    );
+    assert!(schema("delegate_task")["properties"]["timeout_s"].is_object());
+    assert!(
+        out["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["description"].as_str().is_some_and(|d| d.len() > 20))
+    );
+
+    let calls = out["calls"].as_array().unwrap();
+    let by = |i: usize| &calls[i];
+    let ok = |i: usize| {
+        let c = by(i);
+        assert_eq!(
+            c["isError"], false,
+            "call {i} ({}) failed: {}",
+            c["tool"], c["text"]
+        );
+        serde_json::from_str::<Value>(c["text"].as_str().unwrap()).unwrap_or(Value::Null)
+    };
+    for i in 0..25 {
+        ok(i);
+    }
+    assert_eq!(ok(5)["turn"]["response"], "ECHO: hello");
+    assert_eq!(ok(6)["response"], "RECALL: hello");
+    assert_eq!(ok(7)["response"], "RECALL: hello");
+    assert_eq!(ok(11)["response"], "RECALL: hello | again RECALL");
+    assert_eq!(
+        ok(12)["turn"]["response"],
+        "RECALL: hello | again RECALL | back RECALL"
+    );
+    assert_eq!(ok(15)["status"], "completed");
+    assert_eq!(ok(15)["safety"]["limits"]["maxCostUsd"], 1.0);
+    assert_eq!(ok(17)["state"], "completed");
+    assert_eq!(ok(18).as_array().unwrap().len(), 2);
+    assert_eq!(ok(24)["server"]["protocol"], warren_proto::PROTOCOL_VERSION);
+    for (i, needle) in [
+        (25, "no session named nope"),
+        (26, "no tool named"),
+        (27, "invalid type"),
+        (28, "message"),
+    ] {
+        assert_eq!(
+            by(i)["isError"],
+            true,
+            "call {i} should be a tool error: {}",
+            by(i)
+        );
+        assert!(
+            by(i)["text"].as_str().unwrap().contains(needle),
+            "call {i}: {}",
+            by(i)
+        );
+    }
+    // After the daemon was stopped under it, the server went on.
+    assert_eq!(by(29)["isError"], false, "{}", by(29));
+}
