@@ -24,6 +24,39 @@ use utoipa_axum::routes;
 ))]
 struct ApiDoc;
 
+/// MCP over streamable HTTP at `/mcp`: the tools `warren mcp` serves on stdio, each a call to
+/// this daemon's own socket (so both transports are the same thin client). On TCP it sits
+/// behind the bearer token and Host check like every route.
+fn mcp_service(
+    d: &Arc<Daemon>,
+) -> rmcp::transport::streamable_http_server::StreamableHttpService<
+    warren_mcp::WarrenMcp,
+    rmcp::transport::streamable_http_server::session::local::LocalSessionManager,
+> {
+    use rmcp::transport::streamable_http_server::{
+        StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
+    };
+    let socket = d.paths.socket.clone();
+    let connect: warren_mcp::Connector = Arc::new(move || {
+        let socket = socket.clone();
+        Box::pin(async move { Ok(warren_client::Client::new(&socket)) })
+    });
+    let mut config = StreamableHttpServerConfig::default();
+    // The API's own Host check (tcp_guard) already admits only loopback names; requests on
+    // the Unix socket carry `Host: localhost`.
+    config.allowed_hosts = vec![
+        "localhost".into(),
+        "127.0.0.1".into(),
+        "[::1]".into(),
+        "::1".into(),
+    ];
+    StreamableHttpService::new(
+        move || Ok(warren_mcp::WarrenMcp::new(connect.clone())),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    )
+}
+
 /// Every route, and the OpenAPI document generated from them.
 pub fn router(d: Arc<Daemon>) -> Router {
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -65,6 +98,7 @@ pub fn router(d: Arc<Daemon>) -> Router {
     // Serialised once; a handler captured by value is cloned with the router, so keep it cheap.
     let spec: std::sync::Arc<str> = serde_json::to_string(&api).unwrap_or_default().into();
     router
+        .nest_service("/mcp", mcp_service(&d))
         .route(
             "/v1/openapi.json",
             axum::routing::get(move || {

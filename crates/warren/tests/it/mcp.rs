@@ -21,12 +21,32 @@ fn python() -> PathBuf {
 }
 
 fn drive(w: &warren_testkit::Warren, work: &std::path::Path, calls: &Value) -> Value {
+    let out = run_driver(w, work, calls, &["stdio", env!("CARGO_BIN_EXE_warren")]);
+    assert!(
+        out.status.success(),
+        "the MCP driver failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        w.log_tail(30)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "driver output is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+fn run_driver(
+    w: &warren_testkit::Warren,
+    work: &std::path::Path,
+    calls: &Value,
+    args: &[&str],
+) -> std::process::Output {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/drive.py");
     let mut child = Command::new(python());
     child
         .arg(&script)
-        .arg("stdio")
-        .arg(env!("CARGO_BIN_EXE_warren"))
+        .args(args)
         .current_dir(work)
         .env("WARREN_HOME", w.home())
         .env("WARREN_CLAUDE", w.fake_claude_stream())
@@ -41,19 +61,7 @@ fn drive(w: &warren_testkit::Warren, work: &std::path::Path, calls: &Value) -> V
         let mut stdin = p.stdin.take().unwrap();
         stdin.write_all(calls.to_string().as_bytes()).unwrap();
     }
-    let out = p.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "the MCP driver failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        w.log_tail(30)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "driver output is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
+    p.wait_with_output().unwrap()
 }
 
 const CMS_TOOLS: [&str; 17] = [
@@ -211,4 +219,44 @@ fn every_tool_works_through_the_python_sdk_and_errors_are_tool_errors() {
     }
     // After the daemon was stopped under it, the server went on.
     assert_eq!(by(29)["isError"], false, "{}", by(29));
+}
+
+#[test]
+fn the_same_tools_over_streamable_http_at_mcp_behind_the_token() {
+    let w = super::warren();
+    let work = tempfile::Builder::new()
+        .prefix("wk")
+        .tempdir_in("/tmp")
+        .unwrap();
+    w.ok(&["daemon", "--tcp", "127.0.0.1:0"]);
+    let addr = w.json(&["daemon", "status"])["tcp"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = w.ok(&["token"]).trim().to_string();
+    let url = format!("http://{addr}/mcp");
+    let calls = json!([
+        ["new_session", {"name": "sh", "work_dir": work.path()}],
+        ["list_sessions", {}],
+        ["get_history", {"name": "nope"}],
+    ]);
+    let out = run_driver(&w, work.path(), &calls, &["http", &url, &token]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(out["tools"].as_array().unwrap().len() >= 24);
+    let calls = out["calls"].as_array().unwrap();
+    assert_eq!(calls[0]["isError"], false, "{}", calls[0]);
+    assert!(
+        calls[1]["text"].as_str().unwrap().contains("\"sh\""),
+        "{}",
+        calls[1]
+    );
+    assert_eq!(calls[2]["isError"], true);
+    // Without the token, nothing.
+    let out = run_driver(&w, work.path(), &json!([]), &["http", &url, "wrong-token"]);
+    assert!(!out.status.success(), "a wrong token must not open /mcp");
 }

@@ -45,12 +45,15 @@ async def main():
             async with ClientSession(read, write) as session:
                 out = await run(session, calls)
     else:
-        from mcp.client.streamable_http import streamablehttp_client
+        import httpx2
+        from mcp.client.streamable_http import streamable_http_client
 
         headers = {"Authorization": f"Bearer {sys.argv[3]}"}
-        async with streamablehttp_client(sys.argv[2], headers=headers) as (read, write, _):
-            async with ClientSession(read, write) as session:
-                out = await run(session, calls)
+        async with httpx2.AsyncClient(headers=headers, timeout=120) as http:
+            async with streamable_http_client(sys.argv[2], http_client=http) as streams:
+                read, write = streams[0], streams[1]
+                async with ClientSession(read, write) as session:
+                    out = await run(session, calls)
     print(json.dumps(out))
 
 
