@@ -187,6 +187,21 @@ pub enum Cmd {
         /// Write the token where the instar-session skill reads it and listen on 127.0.0.1:4040.
         #[arg(long)]
         instar: bool,
+        /// Add `warren mcp` to Claude Code for all your projects (user scope).
+        #[arg(long, group = "mcp_scope")]
+        global: bool,
+        /// Add it for this project, privately (local scope, in ~/.claude.json).
+        #[arg(long, group = "mcp_scope")]
+        local: bool,
+        /// Add it for this project, shared (.mcp.json here).
+        #[arg(long, group = "mcp_scope")]
+        project: bool,
+        /// Also add a short guide on delegating to CLAUDE.md.
+        #[arg(long)]
+        guide: bool,
+        /// Remove what setup added.
+        #[arg(long)]
+        uninstall: bool,
     },
     /// Serve MCP on stdin/stdout: warren's tools for Claude Code and other MCP clients.
     Mcp,

@@ -14,6 +14,7 @@ mod new;
 mod output;
 mod send;
 mod setup;
+mod setup_mcp;
 mod show;
 mod wait;
 
@@ -98,7 +99,25 @@ pub async fn run(cli: Cli) -> i32 {
         Cmd::Attach { name } => find::attach(&ctx, &name).await,
         Cmd::Token => setup::token(&ctx).await,
         Cmd::Completions { shell } => setup::completions(shell),
-        Cmd::Setup { instar } => setup::setup(&ctx, instar).await,
+        Cmd::Setup {
+            instar,
+            global,
+            local,
+            project,
+            guide,
+            uninstall,
+        } => {
+            let scope = match (global, local, project) {
+                (true, _, _) => Some(setup_mcp::Scope::Global),
+                (_, true, _) => Some(setup_mcp::Scope::Local),
+                (_, _, true) => Some(setup_mcp::Scope::Project),
+                _ => None,
+            };
+            match scope {
+                Some(s) => setup_mcp::run(s, guide, uninstall),
+                None => setup::setup(&ctx, instar).await,
+            }
+        }
         Cmd::Demo => demo::run(&ctx).await,
         Cmd::Mcp => mcp::run(&ctx).await,
         Cmd::Pipe { .. } | Cmd::Recorder { .. } | Cmd::Holder { .. } | Cmd::Guard { .. } => Ok(0),

@@ -30,7 +30,9 @@ pub fn completions(shell: clap_complete::Shell) -> Result<i32, ApiError> {
 /// `auth.token`), turns TCP on at 127.0.0.1:4040, and restarts the daemon to apply it.
 pub async fn setup(ctx: &Ctx, instar: bool) -> Result<i32, ApiError> {
     if !instar {
-        return Err(usage("say what to set up: `warren setup --instar`"));
+        return Err(usage(
+            "say what to set up: `warren setup --global` (or --local, --project) for Claude Code's MCP, or `--instar`",
+        ));
     }
     let cwd = std::env::current_dir().map_err(|e| usage(format!("no current directory: {e}")))?;
     ctx.paths

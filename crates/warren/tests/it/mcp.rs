@@ -260,3 +260,110 @@ fn the_same_tools_over_streamable_http_at_mcp_behind_the_token() {
     let out = run_driver(&w, work.path(), &json!([]), &["http", &url, "wrong-token"]);
     assert!(!out.status.success(), "a wrong token must not open /mcp");
 }
+
+#[test]
+fn setup_registers_warren_in_each_scope_idempotently_and_uninstall_restores() {
+    let w = super::warren();
+    let home = tempfile::Builder::new()
+        .prefix("hm")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let project = tempfile::Builder::new()
+        .prefix("pj")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let original = r#"{
+  "numStartups": 3,
+  "hasCompletedOnboarding": true,
+  "mcpServers": {
+    "other": {"type": "stdio", "command": "npx", "args": ["other-mcp"]}
+  },
+  "projects": {
+    "/somewhere": {"hasTrustDialogAccepted": true}
+  }
+}
+"#;
+    let cfg = home.path().join(".claude.json");
+    std::fs::write(&cfg, original).unwrap();
+    std::fs::write(project.path().join("CLAUDE.md"), "# Project\n\nRun make.\n").unwrap();
+    let setup = |args: &[&str]| {
+        let out = w
+            .command()
+            .env("HOME", home.path())
+            .env_remove("CLAUDE_CONFIG_DIR")
+            // No `claude` on this PATH: setup edits the files itself.
+            .env("PATH", "/usr/bin:/bin")
+            .current_dir(project.path())
+            .arg("setup")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "setup {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let read = |p: &std::path::Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_warren")).unwrap();
+    let exe = exe.to_str().unwrap();
+
+    setup(&["--global"]);
+    let doc = read(&cfg);
+    assert_eq!(doc["mcpServers"]["warren"]["command"], exe);
+    assert_eq!(doc["mcpServers"]["warren"]["args"], json!(["mcp"]));
+    assert_eq!(
+        doc["mcpServers"]["other"]["command"], "npx",
+        "other entries are kept"
+    );
+    assert!(setup(&["--global"]).contains("already"), "idempotent");
+    let keys: Vec<String> = read(&cfg).as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        keys,
+        [
+            "numStartups",
+            "hasCompletedOnboarding",
+            "mcpServers",
+            "projects"
+        ],
+        "key order kept"
+    );
+
+    setup(&["--local"]);
+    let here = std::fs::canonicalize(project.path()).unwrap();
+    assert_eq!(
+        read(&cfg)["projects"][here.to_str().unwrap()]["mcpServers"]["warren"]["args"],
+        json!(["mcp"])
+    );
+
+    setup(&["--project", "--guide"]);
+    assert_eq!(
+        read(&project.path().join(".mcp.json"))["mcpServers"]["warren"]["command"],
+        exe
+    );
+    let md = std::fs::read_to_string(project.path().join("CLAUDE.md")).unwrap();
+    assert!(
+        md.starts_with("# Project\n\nRun make.\n") && md.contains("correction loop"),
+        "{md}"
+    );
+
+    setup(&["--project", "--uninstall"]);
+    setup(&["--local", "--uninstall"]);
+    setup(&["--global", "--uninstall"]);
+    assert_eq!(
+        read(&cfg),
+        serde_json::from_str::<Value>(original).unwrap(),
+        "uninstall restores"
+    );
+    assert!(
+        !project.path().join(".mcp.json").exists(),
+        "the .mcp.json setup made is gone"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("CLAUDE.md")).unwrap(),
+        "# Project\n\nRun make.\n"
+    );
+}
