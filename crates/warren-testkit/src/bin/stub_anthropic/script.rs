@@ -301,7 +301,7 @@ mod tests {
         )]));
         assert_eq!(
             answer_text(&plan(&c)),
-            r#"tool Write {"content":"y","file_path":"/x"}"#
+            r#"tool Write {"file_path":"/x","content":"y"}"#
         );
         let c = conv(json!([user("ERROR:529 SLEEP:0.5 TOKENS:100000")]));
         let p = plan(&c);
