@@ -367,3 +367,62 @@ fn setup_registers_warren_in_each_scope_idempotently_and_uninstall_restores() {
         "# Project\n\nRun make.\n"
     );
 }
+
+#[test]
+fn the_real_claude_cli_spawns_an_agent_through_warren_mcp() {
+    use warren_testkit::{StubApi, claude_cli};
+    let w = super::warren();
+    let fake = w.fake_claude_stream();
+    let w = w.env("WARREN_CLAUDE", &fake);
+    let stub = StubApi::start(&w.bin_dir());
+    let work = tempfile::Builder::new()
+        .prefix("wk")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let cc = w.home().join("claude-config");
+    // The daemon runs with the fake agent as `claude`, so the spawned child is quick.
+    w.ok(&["ls"]);
+    let mcp_config = json!({"mcpServers": {"warren": {
+        "command": env!("CARGO_BIN_EXE_warren"), "args": ["mcp"],
+        "env": {"WARREN_HOME": w.home(), "WARREN_CLAUDE": fake, "CLAUDE_CONFIG_DIR": w.home().join("child-config")}
+    }}});
+    let ask = |prompt: &str| -> Value {
+        let out = Command::new(claude_cli())
+            .args(["-p", prompt, "--output-format", "json", "--mcp-config"])
+            .arg(mcp_config.to_string())
+            .args([
+                "--strict-mcp-config",
+                "--allowedTools",
+                "mcp__warren__spawn_session,mcp__warren__list_sessions",
+            ])
+            .envs(stub.claude_env(&cc))
+            .env("WARREN_HOME", w.home())
+            .current_dir(work.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "claude said no JSON ({e}): {}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })
+    };
+    let spawn = json!({"name": "child", "prompt": "hello from a parent", "work_dir": work.path()});
+    let r = ask(&format!("TOOL:mcp__warren__spawn_session:{spawn}"));
+    assert_eq!(r["is_error"], false, "{r}");
+    let text = r["result"].as_str().unwrap();
+    assert!(text.starts_with("TOOL_RESULT_SEEN"), "{text}");
+    assert!(
+        text.contains("ECHO: hello from a parent"),
+        "the child answered: {text}"
+    );
+    let r = ask("TOOL:mcp__warren__list_sessions:{}");
+    assert!(r["result"].as_str().unwrap().contains("child"), "{r}");
+    let h = w.json(&["history", "child"]);
+    assert_eq!(
+        h["interactions"][0]["response"],
+        "ECHO: hello from a parent"
+    );
+}
