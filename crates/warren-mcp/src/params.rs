@@ -169,11 +169,23 @@ pub struct Keys {
     pub keys: Vec<String>,
 }
 
+/// `get_result`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct GetResult {
+    /// Session name or id.
+    pub name: String,
+    /// The interaction's number (`interaction` in an answer that said `running`).
+    pub interaction: u64,
+}
+
 /// `wait_for`.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct WaitFor {
     /// Session name or id.
     pub name: String,
+    /// Wait for this interaction's result (the cursor a `running` answer gave).
+    #[serde(default)]
+    pub interaction: Option<u64>,
     /// A regex on the screen or in new output.
     #[serde(default)]
     pub pattern: Option<String>,

@@ -258,7 +258,8 @@ impl WarrenMcp {
             }),
             Err(e) => return answer(Err(e)),
         };
-        let _ = p.timeout_s;
+        let mut req = req;
+        req["timeout_ms"] = json!(ms(p.timeout_s));
         self.post("/v1/delegate", &req).await
     }
 
@@ -325,14 +326,38 @@ impl WarrenMcp {
     }
 
     #[tool(
-        description = "Wait for a regex in a session's output (or on its screen), or for a \
-        state, up to `timeout_s` (default 30)."
+        description = "Wait up to `timeout_s` (default 30) for a regex in a session's output \
+        (or on its screen), for a state, or for an interaction's result (`interaction`: the \
+        cursor a `running` answer gave)."
     )]
     async fn wait_for(&self, Parameters(p): Parameters<WaitFor>) -> Out {
+        if let Some(n) = p.interaction {
+            let wait = ms(p.timeout_s.or(Some(30))).unwrap_or(30_000);
+            return self
+                .get(&format!(
+                    "/v1/sessions/{}/interactions/{n}?wait_ms={wait}",
+                    encode(&p.name)
+                ))
+                .await;
+        }
         let body = json!({"pattern": p.pattern, "state": p.state,
             "timeout_ms": ms(p.timeout_s.or(Some(30)))});
         self.post(&format!("/v1/sessions/{}/wait", encode(&p.name)), &body)
             .await
+    }
+
+    #[tool(
+        description = "The result of an interaction by its cursor: when a call's `timeout_s` \
+        passed first it answered `running` with `interaction`; the work went on and its result \
+        is kept. Use wait_for with `interaction` to wait for it instead."
+    )]
+    async fn get_result(&self, Parameters(p): Parameters<GetResult>) -> Out {
+        self.get(&format!(
+            "/v1/sessions/{}/interactions/{}",
+            encode(&p.name),
+            p.interaction
+        ))
+        .await
     }
 
     #[tool(

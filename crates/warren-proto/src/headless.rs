@@ -368,13 +368,18 @@ pub struct DelegateRequest {
     /// Watchdog seconds.
     #[serde(default)]
     pub watchdog_secs: Option<u64>,
+    /// How long to wait for the result; after it the answer says `running` and the work goes
+    /// on (fetch it by `interaction`).
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
 }
 
 /// delegate's and continue's answer: claude-multi-session's structured result.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DelegateResult {
-    /// `completed`, `needs_input`, `failed`, `cost_exceeded`, `turns_exceeded`, `time_exceeded`.
+    /// `completed`, `needs_input`, `failed`, `cost_exceeded`, `turns_exceeded`, `time_exceeded`;
+    /// `running` when the wait ended before the result.
     pub status: String,
     /// The agent's final text.
     pub response: Option<String>,
@@ -396,6 +401,9 @@ pub struct DelegateResult {
     pub safety: Safety,
     /// What went wrong.
     pub error: Option<String>,
+    /// The interaction's number: the cursor for its result when it is still `running`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<u64>,
 }
 
 /// The `safety` part of a delegate result.

@@ -314,9 +314,13 @@ pub struct SendAnswer {
     #[serde(default, rename = "sessionId", skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// How the turn ended (headless): `completed`, `failed`, `needs_input`, `interrupted`,
-    /// `cost_exceeded`, `turns_exceeded`, `time_exceeded`.
+    /// `cost_exceeded`, `turns_exceeded`, `time_exceeded`; `running` when the wait ended first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Headless: the interaction's number, the cursor to fetch or wait for its result later
+    /// (`GET /v1/sessions/{name}/interactions/{n}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction: Option<u64>,
 }
 
 /// `POST /v1/sessions/{name}/keys`: named tmux keys (`Enter`, `C-c`, `Up`…).

@@ -161,3 +161,22 @@ pub async fn limits(
     let caller = caller(&d, &headers)?;
     Ok(Json(service::limits::run(&d, &name, req, &caller)?))
 }
+
+/// Query of `GET /v1/sessions/{name}/interactions/{n}`.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct InteractionQuery {
+    /// Wait up to this long for the interaction to end.
+    pub wait_ms: Option<u64>,
+}
+
+/// One interaction (the cursor of a call whose wait ended first), optionally waiting for it.
+#[utoipa::path(get, path = "/v1/sessions/{name}/interactions/{n}", params(("name" = String, Path), ("n" = u64, Path), InteractionQuery), responses((status = 200, body = Interaction), (status = 404, body = ErrorBody)))]
+pub async fn interaction(
+    State(d): D,
+    Path((name, n)): Path<(String, u64)>,
+    axum::extract::Query(q): axum::extract::Query<InteractionQuery>,
+) -> ApiResult<Json<Interaction>> {
+    Ok(Json(
+        service::interaction::run(&d, &name, n, q.wait_ms).await?,
+    ))
+}

@@ -86,6 +86,7 @@ pub fn router(d: Arc<Daemon>) -> Router {
         .routes(routes!(headless::interrupt))
         .routes(routes!(headless::delete))
         .routes(routes!(headless::history))
+        .routes(routes!(headless::interaction))
         .routes(routes!(headless::limits))
         .routes(routes!(instar::spawn))
         .routes(routes!(instar::list))

@@ -48,7 +48,7 @@ pub async fn run(
         ..SpawnRequest::new(req.name.clone())
     };
     let (h, _) = super::spawn::create(d, &spawn, caller, None, Vec::new()).await?;
-    let answer = super::turn::submit(d, &h, task, false, false, None).await?;
+    let answer = super::turn::submit(d, &h, task, false, false, req.timeout_ms).await?;
     result(d, &h, &answer)
 }
 
@@ -75,9 +75,8 @@ pub fn result(d: &Daemon, h: &SessionHandle, a: &SendAnswer) -> Result<DelegateR
     let row = h.row();
     let interaction_status = a.status.clone().unwrap_or_else(|| "failed".into());
     let status = match interaction_status.as_str() {
-        "completed" | "needs_input" | "cost_exceeded" | "turns_exceeded" | "time_exceeded" => {
-            interaction_status.clone()
-        }
+        "completed" | "needs_input" | "cost_exceeded" | "turns_exceeded" | "time_exceeded"
+        | "running" => interaction_status.clone(),
         _ => "failed".to_string(),
     };
     let tools = d
@@ -87,7 +86,8 @@ pub fn result(d: &Daemon, h: &SessionHandle, a: &SendAnswer) -> Result<DelegateR
         .and_then(|v| v.into_iter().last())
         .map(|i| i.tools)
         .unwrap_or_default();
-    let error = (status != "completed" && status != "needs_input").then(|| a.reason.clone());
+    let error = (!matches!(status.as_str(), "completed" | "needs_input" | "running"))
+        .then(|| a.reason.clone());
     let can_continue = !matches!(
         status.as_str(),
         "cost_exceeded" | "turns_exceeded" | "time_exceeded"
@@ -111,5 +111,6 @@ pub fn result(d: &Daemon, h: &SessionHandle, a: &SendAnswer) -> Result<DelegateR
             limits: SafetyLimits::from(&hrow.limits),
         },
         error,
+        interaction: a.interaction,
     })
 }

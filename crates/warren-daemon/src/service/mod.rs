@@ -13,6 +13,7 @@ pub mod fork;
 pub mod headless_of;
 pub mod health;
 pub mod history;
+pub mod interaction;
 pub mod interrupt;
 pub mod keys;
 pub mod kill;

@@ -68,6 +68,7 @@ pub async fn run(
                     duration: None,
                     session_id: None,
                     status: None,
+                    interaction: None,
                 },
             });
         }
@@ -144,6 +145,7 @@ pub async fn acknowledge(d: &Daemon, h: &crate::session::SessionHandle, before: 
         duration: None,
         session_id: None,
         status: None,
+        interaction: None,
     }
 }
 /// A message to a headless session. With an idempotency key, a retry (the connection broke)

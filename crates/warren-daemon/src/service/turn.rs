@@ -176,5 +176,6 @@ fn answer(
             .and_then(|i| i.agent_session_id.clone())
             .or(agent_session),
         status: i.map(|i| i.status),
+        interaction: Some(seq),
     }
 }

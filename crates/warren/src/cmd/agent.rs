@@ -271,6 +271,7 @@ pub async fn delegate(ctx: &Ctx, a: DelegateArgs) -> Result<i32, ApiError> {
         program: a.program,
         env: std::env::vars().collect(),
         watchdog_secs: a.watchdog.map(|d| d.as_secs().max(1)),
+        timeout_ms: None,
     };
     let r: DelegateResult = ctx.post("/v1/delegate", &req).await?;
     Ok(print_result(&r, a.json))

@@ -426,3 +426,45 @@ fn the_real_claude_cli_spawns_an_agent_through_warren_mcp() {
         "ECHO: hello from a parent"
     );
 }
+
+#[test]
+fn work_that_outlives_timeout_s_answers_a_cursor_and_its_result_is_kept() {
+    let w = super::warren();
+    let work = tempfile::Builder::new()
+        .prefix("wk")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let calls = json!([
+        ["spawn_session", {"name": "slow"}],
+        ["send_message", {"name": "slow", "message": "take your time SLEEP:3", "timeout_s": 1}],
+        ["get_result", {"name": "slow", "interaction": 1}],
+        ["wait_for", {"name": "slow", "interaction": 1, "timeout_s": 20}],
+        ["delegate_task", {"name": "d", "task": "also slow SLEEP:3", "timeout_s": 1}],
+        ["wait_for", {"name": "d", "interaction": 1, "timeout_s": 20}],
+        ["get_result", {"name": "slow", "interaction": 9}],
+    ]);
+    let out = drive(&w, work.path(), &calls);
+    let c = out["calls"].as_array().unwrap();
+    let v = |i: usize| -> Value {
+        assert_eq!(c[i]["isError"], false, "call {i}: {}", c[i]);
+        serde_json::from_str(c[i]["text"].as_str().unwrap()).unwrap()
+    };
+    assert_eq!(v(1)["status"], "running", "the wait ended first: {}", v(1));
+    assert_eq!(v(1)["interaction"], 1);
+    assert_eq!(v(2)["status"], "running");
+    assert_eq!(v(3)["status"], "completed");
+    assert_eq!(
+        v(3)["response"],
+        "ECHO: take your time SLEEP:3",
+        "nothing lost to the timeout"
+    );
+    assert_eq!(v(4)["status"], "running");
+    assert_eq!(v(4)["interaction"], 1);
+    assert_eq!(v(5)["response"], "ECHO: also slow SLEEP:3");
+    assert_eq!(c[6]["isError"], true);
+    assert!(
+        c[6]["text"].as_str().unwrap().contains("no interaction 9"),
+        "{}",
+        c[6]
+    );
+}
