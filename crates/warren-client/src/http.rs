@@ -63,6 +63,7 @@ impl Response {
 #[derive(Debug, Clone)]
 pub struct Client {
     socket: PathBuf,
+    token: Option<String>,
 }
 
 impl Client {
@@ -70,7 +71,15 @@ impl Client {
     pub fn new(socket: &Path) -> Self {
         Self {
             socket: socket.to_path_buf(),
+            token: None,
         }
+    }
+
+    /// Sends this session identity token instead of `$WARREN_SESSION_TOKEN` (a server relaying
+    /// a caller's requests, such as `/mcp`).
+    pub fn with_session_token(mut self, token: Option<String>) -> Self {
+        self.token = token;
+        self
     }
 
     /// The socket.
@@ -102,6 +111,7 @@ impl Client {
     }
 
     fn build(
+        &self,
         method: Method,
         path: &str,
         body: Option<Vec<u8>>,
@@ -123,7 +133,11 @@ impl Client {
         }
         // Inside a session, every request carries its identity: the daemon then refuses what
         // a session may not do (raise its own limits, end its ancestors).
-        if let Ok(t) = std::env::var(warren_proto::SESSION_TOKEN_ENV) {
+        let token = self
+            .token
+            .clone()
+            .or_else(|| std::env::var(warren_proto::SESSION_TOKEN_ENV).ok());
+        if let Some(t) = token {
             if !t.is_empty() && t.bytes().all(|c| c.is_ascii_alphanumeric()) {
                 b = b.header(warren_proto::SESSION_TOKEN_HEADER, t);
             }
@@ -140,7 +154,7 @@ impl Client {
         body: Option<Vec<u8>>,
         idem: Option<&str>,
     ) -> Result<Response, ClientError> {
-        let resp = self.send(Self::build(method, path, body, idem)).await?;
+        let resp = self.send(self.build(method, path, body, idem)).await?;
         let (parts, body) = resp.into_parts();
         let body = body
             .collect()
@@ -159,9 +173,7 @@ impl Client {
 
     /// Sends a request and hands back the streaming body (SSE, tail).
     pub async fn stream(&self, path: &str) -> Result<Incoming, ClientError> {
-        let resp = self
-            .send(Self::build(Method::GET, path, None, None))
-            .await?;
+        let resp = self.send(self.build(Method::GET, path, None, None)).await?;
         if !resp.status().is_success() {
             let status = resp.status();
             let body = resp

@@ -30,6 +30,12 @@ pub struct WarrenMcp {
 
 type Out = Result<CallToolResult, rmcp::ErrorData>;
 
+tokio::task_local! {
+    /// The identity token of the session calling over `/mcp` (its `warren-session-token`
+    /// header), for the daemon calls this tool call makes.
+    static CALLER_TOKEN: Option<String>;
+}
+
 fn ms(s: Option<u64>) -> Option<u64> {
     s.map(|s| s.saturating_mul(1000))
 }
@@ -68,13 +74,22 @@ impl WarrenMcp {
         path: &str,
         body: &B,
     ) -> Result<Value, ApiError> {
-        let client = (self.connect)().await?;
+        let client = self.client().await?;
         if method == Method::GET {
             client.get(path).await
         } else {
             client.call(method, path, body, None).await
         }
         .map_err(ClientError::into_api)
+    }
+
+    /// A client of the daemon, carrying the caller's identity when it came over HTTP.
+    async fn client(&self) -> Result<Client, ApiError> {
+        let token = CALLER_TOKEN.try_with(Clone::clone).ok().flatten();
+        Ok(match token {
+            Some(t) => (self.connect)().await?.with_session_token(Some(t)),
+            None => (self.connect)().await?,
+        })
     }
 
     async fn get(&self, path: &str) -> Out {
@@ -365,7 +380,7 @@ impl WarrenMcp {
         cursor (`since`, an offset an earlier read returned as `next`)."
     )]
     async fn read_output(&self, Parameters(p): Parameters<ReadOutput>) -> Out {
-        let client = match (self.connect)().await {
+        let client = match self.client().await {
             Ok(c) => c,
             Err(e) => return answer(Err(e)),
         };
@@ -397,7 +412,7 @@ impl WarrenMcp {
         a cursor (`since`, the last id you saw)."
     )]
     async fn get_events(&self, Parameters(p): Parameters<Events>) -> Out {
-        let client = match (self.connect)().await {
+        let client = match self.client().await {
             Ok(c) => c,
             Err(e) => return answer(Err(e)),
         };
@@ -470,8 +485,16 @@ impl ServerHandler for WarrenMcp {
             );
             return Ok(CallToolResult::error(vec![Content::text(msg)]).into());
         }
+        // Over HTTP, the caller's session identity is its header; on stdio it is the
+        // environment this server inherited (the client reads it there).
+        let token = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|p| p.headers.get(warren_proto::SESSION_TOKEN_HEADER))
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
         let tcc = rmcp::handler::server::tool::ToolCallContext::new(self, request, context);
-        self.tool_router.call(tcc).await
+        CALLER_TOKEN.scope(token, self.tool_router.call(tcc)).await
     }
 
     fn get_info(&self) -> ServerConfig {

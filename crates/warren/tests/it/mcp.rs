@@ -256,6 +256,50 @@ fn the_same_tools_over_streamable_http_at_mcp_behind_the_token() {
         calls[1]
     );
     assert_eq!(calls[2]["isError"], true);
+    // A caller inside a session sends its identity: what it spawns is its child.
+    let w2 = &w;
+    let top_dir = {
+        let fake = w2.fake_claude_stream();
+        let out = w2
+            .command()
+            .env("WARREN_CLAUDE", &fake)
+            .args([
+                "spawn",
+                "top",
+                "--work-dir",
+                work.path().to_str().unwrap(),
+                "--program",
+            ])
+            .arg(&fake)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let id = w2.json(&["status", "top"])["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        w2.home().join("sessions").join(id)
+    };
+    let env: Value =
+        serde_json::from_str(&std::fs::read_to_string(top_dir.join("env.json")).unwrap()).unwrap();
+    let session_token = env["WARREN_SESSION_TOKEN"].as_str().unwrap().to_string();
+    let calls = json!([["spawn_session", {"name": "kid", "work_dir": work.path()}]]);
+    let out = run_driver(
+        &w,
+        work.path(),
+        &calls,
+        &["http", &url, &token, &session_token],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(w.json(&["status", "kid"])["headless"]["parent"], "top");
     // Without the token, nothing.
     let out = run_driver(&w, work.path(), &json!([]), &["http", &url, "wrong-token"]);
     assert!(!out.status.success(), "a wrong token must not open /mcp");

@@ -1,7 +1,7 @@
 """Drives an MCP server with the official MCP Python SDK, for warren's tests.
 
 usage: drive.py stdio WARREN_BIN < calls.json
-       drive.py http URL TOKEN < calls.json
+       drive.py http URL TOKEN [SESSION_TOKEN] < calls.json
 
 calls.json is a list of [tool name, arguments]; ["__run__", argv] runs a command in between. Prints one JSON object: the tools (name,
 description, input schema) and, per call, isError and the text of its content.
@@ -49,6 +49,8 @@ async def main():
         from mcp.client.streamable_http import streamable_http_client
 
         headers = {"Authorization": f"Bearer {sys.argv[3]}"}
+        if len(sys.argv) > 4:
+            headers["warren-session-token"] = sys.argv[4]
         async with httpx2.AsyncClient(headers=headers, timeout=120) as http:
             async with streamable_http_client(sys.argv[2], http_client=http) as streams:
                 read, write = streams[0], streams[1]
