@@ -512,3 +512,47 @@ fn work_that_outlives_timeout_s_answers_a_cursor_and_its_result_is_kept() {
         c[6]
     );
 }
+
+#[test]
+fn setup_uses_claude_mcp_add_when_claude_is_on_the_path() {
+    let w = super::warren();
+    let home = tempfile::Builder::new()
+        .prefix("hm")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let claude_dir = warren_testkit::claude_cli().parent().unwrap().to_path_buf();
+    let setup = |args: &[&str]| {
+        let out = w
+            .command()
+            .env("HOME", home.path())
+            .env_remove("CLAUDE_CONFIG_DIR")
+            .env("PATH", format!("{}:/usr/bin:/bin", claude_dir.display()))
+            .current_dir(home.path())
+            .arg("setup")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "setup {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let servers = || -> Value {
+        let t = std::fs::read_to_string(home.path().join(".claude.json")).unwrap();
+        serde_json::from_str::<Value>(&t).unwrap()["mcpServers"].clone()
+    };
+    assert!(
+        setup(&["--global"]).contains("via"),
+        "it went through `claude mcp add`"
+    );
+    setup(&["--global"]);
+    let s = servers();
+    assert_eq!(s.as_object().unwrap().len(), 1, "once: {s}");
+    assert_eq!(s["warren"]["args"], json!(["mcp"]));
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_warren")).unwrap();
+    assert_eq!(s["warren"]["command"], exe.to_str().unwrap());
+    setup(&["--global", "--uninstall"]);
+    assert!(servers().get("warren").is_none());
+}
