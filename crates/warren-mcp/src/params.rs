@@ -221,7 +221,7 @@ pub struct Events {
 /// `health`.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct Health {
-    /// One session (all when absent).
+    /// One session; without it, the daemon's status.
     #[serde(default)]
     pub name: Option<String>,
 }
