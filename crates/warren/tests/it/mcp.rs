@@ -330,25 +330,8 @@ fn setup_registers_warren_in_each_scope_idempotently_and_uninstall_restores() {
     let cfg = home.path().join(".claude.json");
     std::fs::write(&cfg, original).unwrap();
     std::fs::write(project.path().join("CLAUDE.md"), "# Project\n\nRun make.\n").unwrap();
-    let setup = |args: &[&str]| {
-        let out = w
-            .command()
-            .env("HOME", home.path())
-            .env_remove("CLAUDE_CONFIG_DIR")
-            // No `claude` on this PATH: setup edits the files itself.
-            .env("PATH", "/usr/bin:/bin")
-            .current_dir(project.path())
-            .arg("setup")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "setup {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    // No `claude` on this PATH: setup edits the files itself.
+    let setup = |args: &[&str]| run_setup(&w, home.path(), "/usr/bin:/bin", project.path(), args);
     let read = |p: &std::path::Path| -> Value {
         serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
     };
@@ -521,24 +504,8 @@ fn setup_uses_claude_mcp_add_when_claude_is_on_the_path() {
         .tempdir_in("/tmp")
         .unwrap();
     let claude_dir = warren_testkit::claude_cli().parent().unwrap().to_path_buf();
-    let setup = |args: &[&str]| {
-        let out = w
-            .command()
-            .env("HOME", home.path())
-            .env_remove("CLAUDE_CONFIG_DIR")
-            .env("PATH", format!("{}:/usr/bin:/bin", claude_dir.display()))
-            .current_dir(home.path())
-            .arg("setup")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "setup {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let path = format!("{}:/usr/bin:/bin", claude_dir.display());
+    let setup = |args: &[&str]| run_setup(&w, home.path(), &path, home.path(), args);
     let servers = || -> Value {
         let t = std::fs::read_to_string(home.path().join(".claude.json")).unwrap();
         serde_json::from_str::<Value>(&t).unwrap()["mcpServers"].clone()
@@ -555,4 +522,30 @@ fn setup_uses_claude_mcp_add_when_claude_is_on_the_path() {
     assert_eq!(s["warren"]["command"], exe.to_str().unwrap());
     setup(&["--global", "--uninstall"]);
     assert!(servers().get("warren").is_none());
+}
+
+/// `warren setup ARGS` with this HOME and PATH, in `cwd`; answers its stdout.
+fn run_setup(
+    w: &warren_testkit::Warren,
+    home: &std::path::Path,
+    path: &str,
+    cwd: &std::path::Path,
+    args: &[&str],
+) -> String {
+    let out = w
+        .command()
+        .env("HOME", home)
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .env("PATH", path)
+        .current_dir(cwd)
+        .arg("setup")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "setup {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
