@@ -16,10 +16,7 @@ impl Agent {
     pub fn new() -> Self {
         let w = super::warren();
         let fake = w.fake_claude_stream();
-        let work = tempfile::Builder::new()
-            .prefix("wk")
-            .tempdir_in("/tmp")
-            .unwrap();
+        let work = crate::work_dir();
         let cc = w.home().join("claude-config");
         let w = w.env("WARREN_CLAUDE", fake).env("CLAUDE_CONFIG_DIR", &cc);
         Self { w, work }
@@ -209,10 +206,7 @@ fn stop_then_send_resumes_and_fork_keeps_the_conversation() {
         "the parent does not see the fork: {r}"
     );
     // Into another work dir: the transcript is carried over.
-    let other = tempfile::Builder::new()
-        .prefix("wk")
-        .tempdir_in("/tmp")
-        .unwrap();
+    let other = crate::work_dir();
     let f = a.json(&[
         "fork",
         "t",
@@ -778,10 +772,7 @@ fn sessions_nest_only_as_deep_as_configured() {
     let fake = w.fake_claude_stream();
     let a = Agent {
         w: w.env("WARREN_CLAUDE", fake).env("WARREN_MAX_DEPTH", "1"),
-        work: tempfile::Builder::new()
-            .prefix("wk")
-            .tempdir_in("/tmp")
-            .unwrap(),
+        work: crate::work_dir(),
     };
     a.json(&["spawn", "top"]);
     let token_of = |name: &str| {

@@ -26,6 +26,14 @@ pub fn warren() -> Warren {
 /// Generous bound for things that normally take well under a second.
 pub const T: Duration = Duration::from_secs(20);
 
+/// A throwaway working directory for sessions (short, under /tmp), removed on drop.
+pub fn work_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("wk")
+        .tempdir_in("/tmp")
+        .expect("temp work dir")
+}
+
 /// A session's status as JSON.
 pub fn status(w: &Warren, name: &str) -> serde_json::Value {
     w.json(&["status", name])

@@ -87,10 +87,7 @@ const CMS_TOOLS: [&str; 17] = [
 #[test]
 fn every_tool_works_through_the_python_sdk_and_errors_are_tool_errors() {
     let w = super::warren();
-    let work = tempfile::Builder::new()
-        .prefix("wk")
-        .tempdir_in("/tmp")
-        .unwrap();
+    let work = crate::work_dir();
     let calls = json!([
         ["new_session", {"name": "sh"}],
         ["send_keys", {"name": "sh", "keys": ["Enter"]}],
@@ -224,10 +221,7 @@ fn every_tool_works_through_the_python_sdk_and_errors_are_tool_errors() {
 #[test]
 fn the_same_tools_over_streamable_http_at_mcp_behind_the_token() {
     let w = super::warren();
-    let work = tempfile::Builder::new()
-        .prefix("wk")
-        .tempdir_in("/tmp")
-        .unwrap();
+    let work = crate::work_dir();
     w.ok(&["daemon", "--tcp", "127.0.0.1:0"]);
     let addr = w.json(&["daemon", "status"])["tcp"]
         .as_str()
@@ -402,10 +396,7 @@ fn the_real_claude_cli_spawns_an_agent_through_warren_mcp() {
     let fake = w.fake_claude_stream();
     let w = w.env("WARREN_CLAUDE", &fake);
     let stub = StubApi::start(&w.bin_dir());
-    let work = tempfile::Builder::new()
-        .prefix("wk")
-        .tempdir_in("/tmp")
-        .unwrap();
+    let work = crate::work_dir();
     let cc = w.home().join("claude-config");
     // The daemon runs with the fake agent as `claude`, so the spawned child is quick.
     w.ok(&["ls"]);
@@ -457,10 +448,7 @@ fn the_real_claude_cli_spawns_an_agent_through_warren_mcp() {
 #[test]
 fn work_that_outlives_timeout_s_answers_a_cursor_and_its_result_is_kept() {
     let w = super::warren();
-    let work = tempfile::Builder::new()
-        .prefix("wk")
-        .tempdir_in("/tmp")
-        .unwrap();
+    let work = crate::work_dir();
     let calls = json!([
         ["spawn_session", {"name": "slow"}],
         ["send_message", {"name": "slow", "message": "take your time SLEEP:3", "timeout_s": 1}],

@@ -20,10 +20,7 @@ impl Real {
         for (k, v) in stub.claude_env(&cc) {
             w = w.env(&k, v);
         }
-        let work = tempfile::Builder::new()
-            .prefix("wk")
-            .tempdir_in("/tmp")
-            .unwrap();
+        let work = crate::work_dir();
         Self { w, stub, work }
     }
 
