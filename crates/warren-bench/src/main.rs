@@ -13,6 +13,7 @@ mod flood;
 mod headless;
 mod headless_latency;
 mod headless_scale;
+mod hooks;
 mod latency;
 mod scale;
 mod spawn;
@@ -60,6 +61,7 @@ fn main() {
                 .await
             }
             "headless-latency" => headless_latency::run(turns(500)).await,
+            "hook-latency" => hooks::run(turns(30)).await,
             "headless-scale" => {
                 headless_scale::run(
                     flag(&args, "--sessions")
@@ -79,7 +81,7 @@ fn main() {
             }
             other => anyhow::bail!(
                 "unknown benchmark {other:?}: use latency, spawn, scale, flood, \
-                 headless-latency, headless-scale or all"
+                 headless-latency, headless-scale, hook-latency or all"
             ),
         }
     };

@@ -1,6 +1,7 @@
 //! Configuration: a TOML file where every field has a default, under `WARREN_*` environment
 //! overrides (`WARREN_TCP=127.0.0.1:4040`, `WARREN_LOG_MAX_BYTES=…`).
 
+use crate::attention::AttentionConfig;
 use crate::paths::Paths;
 use crate::profiles::ProfileConfig;
 use figment::Figment;
@@ -50,6 +51,18 @@ pub struct Config {
     pub exit_timeout_secs: u64,
     /// Limits every spawned session gets unless the spawn sets its own (none by default).
     pub limits: warren_proto::Limits,
+    /// How long a typed input to Claude Code waits for its UserPromptSubmit hook before it is
+    /// `unconfirmed` (it is never typed again).
+    pub input_ack_timeout_ms: u64,
+    /// Answer Claude Code's first-start dialogs (onboarding, folder trust, the API key
+    /// question, the bypass warning) by pre-seeding its config files, for every session
+    /// (`--seed-config` asks for it per session).
+    pub claude_seed_config: bool,
+    /// Hook events left out of warren's settings file (for tests of a missing hook).
+    pub claude_skip_hooks: Vec<String>,
+    /// What to do when a session needs a person (`[attention]`).
+    #[serde(default)]
+    pub attention: AttentionConfig,
 }
 
 impl Default for Config {
@@ -74,6 +87,10 @@ impl Default for Config {
             max_depth: 3,
             exit_timeout_secs: 15,
             limits: warren_proto::Limits::default(),
+            input_ack_timeout_ms: 10_000,
+            claude_seed_config: false,
+            claude_skip_hooks: Vec::new(),
+            attention: AttentionConfig::default(),
         }
     }
 }
@@ -88,6 +105,9 @@ impl Config {
             .merge(Toml::file(&paths.config_file))
             .merge(env)
             .extract()
+            .map_err(|e| anyhow::anyhow!("config {}: {e}", paths.config_file.display()))?;
+        cfg.attention
+            .check()
             .map_err(|e| anyhow::anyhow!("config {}: {e}", paths.config_file.display()))?;
         Ok(cfg)
     }

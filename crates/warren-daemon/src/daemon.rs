@@ -76,6 +76,7 @@ impl Daemon {
         } else {
             tracing::info!(session = %h.name, "{from} -> {} ({}: {})", next.to, next.signal, next.detail);
         }
+        let (to, signal, detail) = (next.to, next.signal.clone(), next.detail.clone());
         let kind = EventKind::StateChanged {
             from: Some(from),
             to: next.to,
@@ -85,6 +86,7 @@ impl Daemon {
         if let Err(e) = self.bus.publish(&h.id, h.name.as_str(), kind) {
             tracing::error!("storing event: {e}");
         }
+        crate::attention::after_transition(self, h, to, &signal, &detail);
     }
 
     /// Publishes an exit event.

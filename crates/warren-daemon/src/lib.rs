@@ -2,7 +2,9 @@
 //! binary's `warren daemon --foreground` is a thin wrapper; tests call this directly too.
 
 pub mod api;
+pub mod attention;
 pub mod bus;
+pub mod claude;
 pub mod config;
 mod daemon;
 pub mod headless;

@@ -40,6 +40,9 @@ pub struct ProfileConfig {
     pub watchdog_secs: Option<u64>,
     /// Headless watchdog while a tool runs (default 3600 s): long tests and installs are healthy.
     pub tool_timeout_secs: Option<u64>,
+    /// The program is Claude Code: warren adds its hooks and status line (`--settings`), picks
+    /// its `--session-id`, and hooks drive the status.
+    pub hooks: Option<bool>,
 }
 
 /// A screen class a pattern says.
@@ -87,6 +90,8 @@ pub struct Profile {
     pub watchdog_secs: u64,
     /// Headless watchdog while a tool runs.
     pub tool_timeout_secs: u64,
+    /// Claude Code with warren's hooks.
+    pub hooks: bool,
 }
 
 impl Profile {
@@ -120,6 +125,7 @@ impl Profile {
             reads_screen,
             watchdog_secs: c.watchdog_secs.unwrap_or(600),
             tool_timeout_secs: c.tool_timeout_secs.unwrap_or(3600),
+            hooks: c.hooks.unwrap_or(false),
         })
     }
 
@@ -185,6 +191,7 @@ fn builtin(claude: &str) -> BTreeMap<String, ProfileConfig> {
             idle_on_quiescence: Some(false),
             running_on_output: Some(false),
             model_flag: Some("--model".into()),
+            hooks: Some(true),
             ..Default::default()
         },
     );

@@ -225,3 +225,23 @@ pub struct Health {
     #[serde(default)]
     pub name: Option<String>,
 }
+
+/// `approve`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Approve {
+    /// Session name or id.
+    pub name: String,
+    /// Pick the dialog's "always allow" choice.
+    #[serde(default)]
+    pub always: bool,
+}
+
+/// `deny`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Deny {
+    /// Session name or id.
+    pub name: String,
+    /// What the agent should do instead (sent as its next prompt).
+    #[serde(default)]
+    pub message: Option<String>,
+}

@@ -290,6 +290,31 @@ impl WarrenMcp {
         self.verb(&p.name, "finish").await
     }
 
+    #[tool(
+        description = "Answer yes to the dialog an interactive Claude Code session waits on \
+        (state waiting_input; its question and choices are in get_session_status). `always` \
+        picks the \"always allow\" choice. A session may not answer its own dialogs."
+    )]
+    async fn approve(&self, Parameters(p): Parameters<Approve>) -> Out {
+        self.post(
+            &format!("/v1/sessions/{}/approve", encode(&p.name)),
+            &json!({"always": p.always}),
+        )
+        .await
+    }
+
+    #[tool(
+        description = "Answer no to the dialog an interactive Claude Code session waits on; \
+        `message` (what to do instead) becomes its next prompt."
+    )]
+    async fn deny(&self, Parameters(p): Parameters<Deny>) -> Out {
+        self.post(
+            &format!("/v1/sessions/{}/deny", encode(&p.name)),
+            &json!({"message": p.message}),
+        )
+        .await
+    }
+
     #[tool(description = "Emergency stop: interrupt the session's turn, then kill it.")]
     async fn abort_task(&self, Parameters(p): Parameters<Name>) -> Out {
         self.verb(&p.name, "abort").await

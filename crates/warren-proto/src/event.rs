@@ -70,6 +70,40 @@ pub enum EventKind {
         /// What.
         message: String,
     },
+    /// A hook of an interactive agent (Claude Code) reached warren.
+    Hook {
+        /// The hook event (`UserPromptSubmit`, `Stop`…).
+        event: String,
+        /// A summary: the tool, the reason, the prompt's length.
+        #[serde(default)]
+        detail: String,
+        /// When the hook started (RFC 3339, microseconds).
+        hook_at: String,
+        /// Read back from `hooks.jsonl` after the daemon was unreachable.
+        #[serde(default)]
+        replayed: bool,
+    },
+    /// An input to an interactive agent was settled (or queued).
+    Input {
+        /// Its number in the session.
+        input: u64,
+        /// `acked`, `queued`, `unconfirmed` or `failed`.
+        ack: crate::Ack,
+        /// Why, in words.
+        #[serde(default)]
+        reason: String,
+        /// What told (`hook:UserPromptSubmit`, `transcript`, `restart`).
+        #[serde(default)]
+        signal: String,
+    },
+    /// A session needs a person (once per episode: waiting for input, stuck, failed, or
+    /// killed by a limit).
+    NeedsAttention {
+        /// Why, in words (e.g. `waiting for input: …`).
+        reason: String,
+        /// The state that started the episode.
+        state: SessionState,
+    },
 }
 
 /// A piece of output.
@@ -96,6 +130,9 @@ impl EventKind {
             Self::Warning { .. } => "warning",
             Self::Agent(_) => "agent",
             Self::Violation(_) => "violation",
+            Self::NeedsAttention { .. } => "needs_attention",
+            Self::Hook { .. } => "hook",
+            Self::Input { .. } => "input",
         }
     }
 }

@@ -181,6 +181,18 @@ pub struct SessionInfo {
     /// A tmux session's limits, when it has any (headless ones are in `headless`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<crate::Limits>,
+    /// What a waiting session asks (`approve`, `deny` or `keys` answer it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<crate::Question>,
+    /// The agent's own session id (Claude Code's `--session-id`), when warren chose one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_session_id: Option<String>,
+    /// Inputs queued until the agent is idle.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub queued_inputs: u64,
+    /// Why it needs a person, while its attention episode lasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attention: Option<String>,
 }
 
 /// A line of `warren ls` (`GET /v1/sessions?view=brief`): what the table shows, nothing more.
@@ -201,6 +213,9 @@ pub struct SessionBrief {
     /// Whether a stale warning applies.
     #[serde(default)]
     pub stale: bool,
+    /// Why it needs a person, while its attention episode lasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attention: Option<String>,
 }
 
 /// `POST /v1/sessions`: create a session in tmux.
@@ -238,9 +253,17 @@ pub struct NewRequest {
     pub wait_ready_ms: Option<u64>,
     /// The safety net. A tmux session keeps the time limits (`max_time_secs` from a send until
     /// the agent is idle again, `max_total_time_secs`); cost, turns and protected paths need
-    /// the agent's own reports and are refused here.
+    /// the agent's own reports and are refused here, except for Claude Code (the `claude`
+    /// profile), whose hooks and status line report cost and turns.
     #[serde(default)]
     pub limits: crate::Limits,
+    /// Claude Code: answer the first-start dialogs by pre-seeding its config files.
+    #[serde(default)]
+    pub seed_config: bool,
+    /// Claude Code: continue this conversation (`--resume <id>`) instead of starting one
+    /// (`warren takeover` sets it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<String>,
 }
 
 /// Whether input arrived.
@@ -321,6 +344,10 @@ pub struct SendAnswer {
     /// (`GET /v1/sessions/{name}/interactions/{n}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction: Option<u64>,
+    /// Agents that acknowledge input (Claude Code in tmux): the input's number in the session;
+    /// a queued one's fate comes as an `input` event with this number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<u64>,
 }
 
 /// `POST /v1/sessions/{name}/keys`: named tmux keys (`Enter`, `C-c`, `Up`…).
@@ -550,4 +577,8 @@ pub struct InstarSession {
 pub struct InstarInput {
     /// Text typed at the prompt (Enter included).
     pub text: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

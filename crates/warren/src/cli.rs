@@ -55,6 +55,14 @@ pub enum Cmd {
     Abort(crate::cli_agent::NameOnly),
     /// Interrupt the current turn (headless: control request; interactive: Escape).
     Interrupt(crate::cli_agent::NameOnly),
+    /// Answer "yes" to the dialog a Claude Code session waits on (`--always`: always allow).
+    Approve(crate::cli_agent::ApproveArgs),
+    /// Answer "no" to the dialog a Claude Code session waits on (`--message`: what to do instead).
+    Deny(crate::cli_agent::DenyArgs),
+    /// Continue a headless Claude session's conversation in tmux (`NAME-tui`) and attach.
+    Takeover(crate::cli_agent::TakeoverArgs),
+    /// Quit the interactive agent of a takeover (when idle) and resume it headless.
+    Handback(crate::cli_agent::NameOnly),
     /// Remove an ended session's record and history (refused while it is live).
     Delete(crate::cli_agent::NameOnly),
     /// Interactions with the cost of each.
@@ -223,6 +231,30 @@ pub enum Cmd {
         #[arg(last = true, required = true)]
         argv: Vec<String>,
     },
+    /// (internal) Claude Code hook: report EVENT (stdin: its JSON) to the daemon. Never starts
+    /// a daemon, gives up after 200 ms (then the event goes to the session's hooks.jsonl), and
+    /// exits 0.
+    #[command(hide = true)]
+    Hook {
+        /// warren's home.
+        #[arg(long)]
+        home: std::path::PathBuf,
+        /// warren's id of the session.
+        #[arg(long)]
+        session: String,
+        /// The hook event.
+        event: String,
+    },
+    /// (internal) Claude Code status line: report the cost, then run the user's own.
+    #[command(hide = true)]
+    Statusline {
+        /// warren's home.
+        #[arg(long)]
+        home: std::path::PathBuf,
+        /// warren's id of the session.
+        #[arg(long)]
+        session: String,
+    },
     /// (internal) PreToolUse hook: deny tools that touch protected paths.
     #[command(hide = true)]
     Guard {
@@ -347,6 +379,16 @@ pub struct NewArgs {
     /// Longest the session may run in all; then it is killed.
     #[arg(long, value_parser = duration, value_name = "DUR")]
     pub max_total_time: Option<Duration>,
+    /// Claude Code: end the session when its cost reaches this many USD (from its status line).
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
+    /// Claude Code: end the session after this many turns (Stop hooks).
+    #[arg(long, value_name = "N")]
+    pub max_turns: Option<u64>,
+    /// Claude Code: answer the first-start dialogs (onboarding, folder trust, the API key
+    /// question, the bypass warning) by pre-seeding its config files.
+    #[arg(long)]
+    pub seed_config: bool,
     /// JSON output.
     #[arg(long)]
     pub json: bool,

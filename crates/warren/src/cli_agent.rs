@@ -200,6 +200,48 @@ pub struct NameOnly {
     pub json: bool,
 }
 
+/// `warren approve`.
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// The session.
+    #[command(flatten)]
+    pub named: Named,
+    /// Pick the dialog's "always allow" choice.
+    #[arg(long)]
+    pub always: bool,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `warren takeover`.
+#[derive(Debug, Args)]
+pub struct TakeoverArgs {
+    /// The session.
+    #[command(flatten)]
+    pub named: Named,
+    /// Do not attach (print the session instead).
+    #[arg(long)]
+    pub no_attach: bool,
+    /// JSON output (implies --no-attach).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `warren deny`.
+#[derive(Debug, Args)]
+pub struct DenyArgs {
+    /// The session.
+    #[command(flatten)]
+    pub named: Named,
+    /// Tell the agent what to do instead (sent as the next prompt).
+    #[arg(long, short = 'm')]
+    pub message: Option<String>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `warren limits`.
 #[derive(Debug, Args)]
 pub struct LimitsArgs {

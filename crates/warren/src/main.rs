@@ -60,6 +60,25 @@ fn main() {
         };
         std::process::exit(code);
     }
+    // Claude Code's hooks and status line: as little start-up as possible, always exit 0.
+    if let Cmd::Hook {
+        home,
+        session,
+        event,
+    } = &cli.cmd
+    {
+        if let Some(out) = warren_daemon::claude::hook::run_hook(home, session, event) {
+            println!("{out}");
+        }
+        std::process::exit(exit::OK);
+    }
+    if let Cmd::Statusline { home, session } = &cli.cmd {
+        print!(
+            "{}",
+            warren_daemon::claude::hook::run_statusline(home, session)
+        );
+        std::process::exit(exit::OK);
+    }
     if let Cmd::Guard { rules } = &cli.cmd {
         // A PreToolUse hook: print the deny decision (or nothing). A broken rules file must
         // not let the tool through silently: exit 2 blocks it, with the reason on stderr.

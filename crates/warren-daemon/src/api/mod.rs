@@ -6,6 +6,7 @@ pub mod error;
 pub mod events;
 pub mod headless;
 pub mod instar;
+pub mod interactive;
 pub mod json;
 pub mod v1;
 
@@ -88,6 +89,11 @@ pub fn router(d: Arc<Daemon>) -> Router {
         .routes(routes!(headless::history))
         .routes(routes!(headless::interaction))
         .routes(routes!(headless::limits))
+        .routes(routes!(interactive::hook))
+        .routes(routes!(interactive::approve))
+        .routes(routes!(interactive::deny))
+        .routes(routes!(interactive::takeover))
+        .routes(routes!(interactive::handback))
         .routes(routes!(instar::spawn))
         .routes(routes!(instar::list))
         .routes(routes!(instar::tmux))

@@ -18,7 +18,7 @@ pub fn run(
     let Some(mut row) = h.headless() else {
         // A tmux session: its time limits.
         let old = h.limits();
-        let new = super::new::tmux_limits(apply(&old, &req))?;
+        let new = super::new::tmux_limits(apply(&old, &req), h.profile.hooks)?;
         caller.may_set_limits(d, &h, &old, &new)?;
         d.store
             .set_session_limits(&h.id, &new)

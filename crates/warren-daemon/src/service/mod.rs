@@ -3,6 +3,7 @@
 
 pub mod abort;
 pub mod adopt;
+pub mod approve;
 pub mod caller;
 pub mod cleanup;
 pub mod daemon_status;
@@ -13,6 +14,7 @@ pub mod fork;
 pub mod headless_of;
 pub mod health;
 pub mod history;
+pub mod hook;
 pub mod interaction;
 pub mod interrupt;
 pub mod keys;
@@ -26,6 +28,7 @@ pub mod send;
 pub mod spawn;
 pub mod status;
 pub mod stop;
+pub mod takeover;
 pub mod turn;
 pub mod wait;
 

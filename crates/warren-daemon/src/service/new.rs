@@ -44,10 +44,13 @@ pub async fn run(
     });
     let profile = d.profile(&profile_name)?;
     let cwd = super::working_dir("cwd", req.cwd.as_deref())?;
-    let limits = tmux_limits(super::spawn::normalize(super::spawn::with_defaults(
-        req.limits.clone(),
-        &d.config.limits,
-    )))?;
+    let limits = tmux_limits(
+        super::spawn::normalize(super::spawn::with_defaults(
+            req.limits.clone(),
+            &d.config.limits,
+        )),
+        profile.hooks,
+    )?;
     let mut env = session_env(&req, &profile.env)?;
     // Its identity: requests made from inside it carry this token (never stored in clear).
     let token = super::caller::new_token();
@@ -69,6 +72,29 @@ pub async fn run(
         argv.push(flag.clone());
         argv.push(model.clone());
     }
+    let id = uuid::Uuid::now_v7().to_string();
+    let dir = d.paths.session_dir(&id);
+    // Claude Code: warren picks its session id and adds its hooks and status line.
+    let agent_session = profile.hooks.then(|| {
+        req.resume
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+    });
+    if let Some(sid) = &agent_session {
+        let flag = if req.resume.is_some() {
+            "--resume"
+        } else {
+            "--session-id"
+        };
+        argv.push(flag.into());
+        argv.push(sid.clone());
+        argv.push("--settings".into());
+        argv.push(
+            dir.join(crate::claude::settings::FILE)
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
     if argv.iter().any(|a| a.contains('\0')) {
         return Err(ApiError::bad_field(
             "command",
@@ -83,18 +109,23 @@ pub async fn run(
         ))));
     }
 
-    let id = uuid::Uuid::now_v7().to_string();
-    let dir = d.paths.session_dir(&id);
     crate::paths::create_private_dir(&dir)
         .map_err(|e| ApiError::internal(format!("creating {}: {e}", dir.display())))?;
     write_env(&dir, &env)
         .map_err(|e| ApiError::internal(format!("storing the environment: {e}")))?;
+    if let Some(sid) = &agent_session {
+        prepare_claude(d, &req, &id, &dir, &cwd, &env, &argv, sid)?;
+    }
+    let hooks_prompt = profile.hooks.then(|| req.prompt.clone()).flatten();
     let row = SessionRow {
         cwd: cwd.to_string_lossy().into_owned(),
         command: argv.clone(),
         gate: format!("warren-gate-{id}"),
         job_slug: req.job_slug.clone(),
-        pending_prompt: req.prompt.clone().filter(|p| !p.is_empty()),
+        pending_prompt: (!profile.hooks)
+            .then(|| req.prompt.clone())
+            .flatten()
+            .filter(|p| !p.is_empty()),
         idem_key: idem.clone(),
         ..SessionRow::fresh(
             &id,
@@ -116,6 +147,12 @@ pub async fn run(
     }
     if let Err(e) = d.store.add_token(&id, &super::caller::hash(&token)) {
         tracing::error!("storing the session's token: {e}");
+    }
+    // Claude Code's first prompt is an input like any other: typed once it is idle, acked.
+    if let Some(p) = hooks_prompt.filter(|p| !p.is_empty()) {
+        d.store
+            .input_add(&id, &p, crate::store::now_ms())
+            .map_err(|e| ApiError::internal(format!("storing the prompt: {e}")))?;
     }
     if limits != warren_proto::Limits::default() {
         d.store
@@ -236,12 +273,90 @@ async fn free_tmux_name(d: &Arc<Daemon>, name: &str) -> Result<(), ApiError> {
         .map_err(|e| d.tmux_error(e))
 }
 
-/// The limits a tmux session can keep: the time limits. Cost, turns and protected paths need
-/// the agent's own reports (a headless session has them), so asking for them is an error.
-pub fn tmux_limits(l: warren_proto::Limits) -> Result<warren_proto::Limits, ApiError> {
+/// Writes what a Claude Code session needs before it starts: warren's settings file (hooks
+/// and status line), the user's own status line command, `claude.json`, and with
+/// `seed_config` the pre-seeded config files that keep the first-start dialogs away.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the parts of a new session"
+)]
+fn prepare_claude(
+    d: &Daemon,
+    req: &NewRequest,
+    id: &str,
+    dir: &std::path::Path,
+    cwd: &std::path::Path,
+    env: &BTreeMap<String, String>,
+    argv: &[String],
+    sid: &str,
+) -> Result<(), ApiError> {
+    use crate::claude::{meta, seed, settings};
+    let target = settings::HookTarget {
+        exe: &d.exe,
+        home: &d.paths.home,
+        session: id,
+    };
+    let io = |what: &str, e: std::io::Error| ApiError::internal(format!("{what}: {e}"));
+    settings::write(dir, &target, &d.config.claude_skip_hooks)
+        .map_err(|e| io("writing the Claude Code settings file", e))?;
+    settings::write_user_statusline(dir, settings::user_statusline(env, cwd).as_deref())
+        .map_err(|e| io("recording the user's status line", e))?;
+    let cwd_s = cwd.to_string_lossy().into_owned();
+    meta::write(
+        dir,
+        &meta::Meta {
+            agent_session_id: sid.to_string(),
+            transcript: meta::transcript_path(env, &cwd_s, sid),
+            cwd: cwd_s,
+        },
+    )
+    .map_err(|e| io("writing claude.json", e))?;
+    if req.seed_config || d.config.claude_seed_config {
+        let files = seed::files(env).ok_or_else(|| {
+            ApiError::bad_field(
+                "seed_config",
+                "neither HOME nor CLAUDE_CONFIG_DIR is set in the session's environment",
+            )
+        })?;
+        let bypass = argv.iter().any(|a| a == "--dangerously-skip-permissions")
+            || argv
+                .windows(2)
+                .any(|w| w[0] == "--permission-mode" && w[1] == "bypassPermissions");
+        let changed = seed::seed(
+            &files,
+            &seed::Seed {
+                cwd,
+                api_key: env.get("ANTHROPIC_API_KEY").map(String::as_str),
+                bypass,
+            },
+        )
+        .map_err(|e| {
+            ApiError::bad_field(
+                "seed_config",
+                format!("pre-seeding Claude Code's config: {e}"),
+            )
+        })?;
+        if !changed.is_empty() {
+            tracing::info!(
+                session = id,
+                "pre-seeded Claude Code's config: {}",
+                changed.join("; ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The limits a tmux session can keep: the time limits, and for Claude Code (whose hooks and
+/// status line report them) cost and turns. Protected paths need every tool call (a headless
+/// session has them), so asking for them is an error.
+pub fn tmux_limits(
+    l: warren_proto::Limits,
+    reports_cost: bool,
+) -> Result<warren_proto::Limits, ApiError> {
     let unsupported = [
-        (l.max_cost.is_some(), "max_cost"),
-        (l.max_turns.is_some(), "max_turns"),
+        (l.max_cost.is_some() && !reports_cost, "max_cost"),
+        (l.max_turns.is_some() && !reports_cost, "max_turns"),
         (!l.protect.is_empty() || l.strict, "protect"),
     ];
     if let Some((_, field)) = unsupported.iter().find(|(set, _)| *set) {

@@ -39,6 +39,7 @@ pub async fn revive(
         }
         return Ok(());
     }
+    super::takeover::refuse_if_taken_over(d, h)?;
     let hrow = h
         .headless()
         .ok_or_else(|| ApiError::internal("no headless row"))?;

@@ -47,6 +47,16 @@ pub async fn run(
         )
         .with_hint(format!("see `warren status {}`", h.name)));
     }
+    if h.profile.hooks && req.enter != Some(false) {
+        let mut answer = interactive(d, &h, req.text, idem).await?;
+        if let Some(re) = re {
+            let timeout = timeout_of(req.timeout_ms, Duration::from_secs(30));
+            let found = super::wait::follow(&h, answer.offset, re, timeout).await;
+            answer.matched = Some(found.is_some());
+            answer.matched_line = found;
+        }
+        return Ok(answer);
+    }
     if let Some(k) = &idem {
         if let Some(prev) = d
             .store
@@ -69,6 +79,7 @@ pub async fn run(
                     session_id: None,
                     status: None,
                     interaction: None,
+                    input: None,
                 },
             });
         }
@@ -146,6 +157,7 @@ pub async fn acknowledge(d: &Daemon, h: &crate::session::SessionHandle, before: 
         session_id: None,
         status: None,
         interaction: None,
+        input: None,
     }
 }
 /// A message to a headless session. With an idempotency key, a retry (the connection broke)
@@ -199,4 +211,90 @@ async fn headless(
         }
     }
     Ok(answer)
+}
+
+/// Input to an agent that acknowledges it (Claude Code): stored as queued, typed when the
+/// agent is idle, `acked` when its UserPromptSubmit hook reports the same text. A retried
+/// idempotency key answers the first input's present state and never types it again.
+pub async fn interactive(
+    d: &Arc<Daemon>,
+    h: &Arc<crate::session::SessionHandle>,
+    text: String,
+    idem: Option<String>,
+) -> Result<SendAnswer, ApiError> {
+    if text.trim().is_empty() {
+        return Err(
+            ApiError::bad_field("text", "empty input: Claude Code submits nothing for it")
+                .with_hint("to press Enter alone, use `warren keys NAME Enter`"),
+        );
+    }
+    if let Some(k) = &idem {
+        if let Some(prev) = d
+            .store
+            .idem_claim(k, "send", Some(&h.id), crate::store::now_ms())
+            .map_err(ApiError::internal)?
+        {
+            let seq = prev
+                .response
+                .and_then(|r| serde_json::from_str::<serde_json::Value>(&r).ok())
+                .and_then(|v| v.get("input_seq").and_then(serde_json::Value::as_u64));
+            return match seq {
+                Some(seq) => Ok(present(d, h, seq).await),
+                None => Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "an earlier attempt with this key was cut short before the input was stored; it was not sent again",
+                )
+                .with_hint(format!("see `warren status {}`, then send again", h.name))),
+            };
+        }
+    }
+    let seq = d
+        .store
+        .input_add(&h.id, &text, crate::store::now_ms())
+        .map_err(ApiError::internal)?;
+    if let Some(k) = &idem {
+        let _ = d
+            .store
+            .idem_complete(k, &serde_json::json!({ "input_seq": seq }).to_string());
+    }
+    let (reply, rx) = tokio::sync::oneshot::channel();
+    if !h.send(Cmd::Input { seq, reply }) {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("session {} has ended", h.name),
+        ));
+    }
+    let wait = Duration::from_millis(d.config.input_ack_timeout_ms) + Duration::from_secs(5);
+    match tokio::time::timeout(wait, rx).await {
+        Ok(Ok(answer)) => Ok(answer),
+        _ => Ok(present(d, h, seq).await),
+    }
+}
+
+/// What is known of input `seq` now (a retry with its key, or an answer that took too long).
+async fn present(d: &Daemon, h: &crate::session::SessionHandle, seq: u64) -> SendAnswer {
+    use crate::session::inputs::answer;
+    match d.store.input(&h.id, seq) {
+        Ok(Some(row)) => {
+            let ack = match row.state.as_str() {
+                "acked" => Ack::Acked,
+                "queued" => Ack::Queued,
+                "failed" => Ack::Failed,
+                _ => Ack::Unconfirmed,
+            };
+            let reason = match row.state.as_str() {
+                "typing" => "it is being typed; its acknowledgement has not come yet".to_string(),
+                "queued" => "queued until the agent is idle".to_string(),
+                _ => row.reason,
+            };
+            answer(seq, ack, &reason, &row.signal, h.offset())
+        }
+        _ => answer(
+            seq,
+            Ack::Failed,
+            "the input is not known",
+            "store",
+            h.offset(),
+        ),
+    }
 }

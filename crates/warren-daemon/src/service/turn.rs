@@ -177,5 +177,6 @@ fn answer(
             .or(agent_session),
         status: i.map(|i| i.status),
         interaction: Some(seq),
+        input: None,
     }
 }

@@ -85,6 +85,24 @@ pub enum Cmd {
     },
     /// Headless: the limits changed; re-arm the clocks.
     LimitsChanged,
+    /// A hook of an agent that reports through hooks (from `warren hook`).
+    Hook(warren_proto::HookReport),
+    /// Input stored as queued: type it when the agent is idle; answers acked or queued.
+    Input {
+        /// Its number.
+        seq: u64,
+        /// The answer.
+        reply: oneshot::Sender<warren_proto::SendAnswer>,
+    },
+    /// Answer the dialog the agent waits on with these keys, then record the state.
+    Answer {
+        /// tmux key names.
+        keys: Vec<String>,
+        /// The state it is in afterwards, and why.
+        then: super::status::Next,
+        /// Done.
+        reply: oneshot::Sender<Result<(), ApiError>>,
+    },
 }
 
 /// Runs the actor until the session ends.
@@ -100,12 +118,36 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
     let mut stuck_due: Option<Instant> = None;
     let mut clocks = super::clocks::Clocks::new(&h);
     let far = || Instant::now() + Duration::from_secs(86400 * 365);
+    // Agents that report through hooks: their own status engine (hooks first, screen second).
+    let mut claude = h
+        .profile
+        .hooks
+        .then(|| super::claude::ClaudeState::load(&h, stuck_after));
+    if let Some(st) = claude.as_mut() {
+        for r in crate::claude::hook::take_spool(&h.dir) {
+            super::claude::on_hook(&d, &h, st, r).await;
+        }
+        super::inputs::settle_after_restart(&d, &h, st);
+        super::inputs::deliver_next(&d, &h, st).await;
+    }
     loop {
         if h.state().is_terminal() || h.is_removed() {
             return;
         }
         clocks.settled(h.state());
+        if claude.is_some() && h.state() == SessionState::Running {
+            clocks.busy();
+        }
         let limit_due = clocks.next(&h);
+        let claude_due = claude.as_mut().and_then(|st| {
+            // Progress is hooks and transcript growth, not redraws: the claude state keeps
+            // the stuck clock.
+            st.arm(h.state());
+            st.next_due()
+        });
+        if claude.is_some() {
+            stuck_due = None;
+        }
         tokio::select! {
             cmd = rx.recv() => {
                 let Some(cmd) = cmd else { return };
@@ -156,6 +198,52 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
                             Ok(p) => d.tmux.send_keys(&p, &["Escape".to_string()]).await.map_err(|e| d.tmux_error(e)),
                             Err(e) => Err(e),
                         };
+                        if let (Some(st), true) = (claude.as_mut(), r.is_ok()) {
+                            // Claude Code fires no hook for an interrupt: warren records its own.
+                            st.clear_box = true;
+                            if matches!(h.state(), SessionState::Running | SessionState::WaitingInput | SessionState::Stuck) {
+                                h.set_interactive(|i| i.question = None);
+                                d.transition(&h, super::status::Next {
+                                    to: SessionState::Idle,
+                                    signal: warren_proto::Signal::Warren("interrupt".into()),
+                                    detail: "interrupted by warren (Escape); Claude Code fires no hook for it".into(),
+                                });
+                                super::inputs::deliver_next(&d, &h, st).await;
+                            }
+                        }
+                        let _ = reply.send(r);
+                    }
+                    Cmd::Hook(report) => {
+                        if let Some(st) = claude.as_mut() {
+                            // A hook that could not reach the daemon earlier goes first.
+                            for r in crate::claude::hook::take_spool(&h.dir) {
+                                super::claude::on_hook(&d, &h, st, r).await;
+                            }
+                            super::claude::on_hook(&d, &h, st, report).await;
+                            if h.state() == SessionState::Idle {
+                                super::inputs::deliver_next(&d, &h, st).await;
+                            }
+                        }
+                    }
+                    Cmd::Input { seq, reply } => match claude.as_mut() {
+                        Some(st) => super::inputs::on_new(&d, &h, st, seq, reply).await,
+                        None => drop(reply),
+                    },
+                    Cmd::Answer { keys, then, reply } => {
+                        let r = match pane(&h) {
+                            Ok(p) => d.tmux.send_keys(&p, &keys).await.map_err(|e| d.tmux_error(e)),
+                            Err(e) => Err(e),
+                        };
+                        if r.is_ok() {
+                            h.set_interactive(|i| i.question = None);
+                            d.transition(&h, then);
+                            if let Some(st) = claude.as_mut() {
+                                if h.state() == SessionState::Idle {
+                                    st.clear_box = true;
+                                    super::inputs::deliver_next(&d, &h, st).await;
+                                }
+                            }
+                        }
                         let _ = reply.send(r);
                     }
                     Cmd::Turn { reply, .. } => {
@@ -176,9 +264,32 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
                 screen_due = None;
                 first_unchecked = None;
                 if let Ok(p) = pane(&h) {
-                    if let Ok(screen) = d.tmux.capture(&p, None).await {
-                        let class = h.profile.classify(&screen);
-                        observe(&d, &h, Observation::Screen(class)).await;
+                    match claude.as_mut() {
+                        Some(st) => {
+                            if let Ok((screen, title)) = d.tmux.capture_with_title(&p).await {
+                                super::claude::on_screen(&d, &h, st, &screen, &title).await;
+                            }
+                        }
+                        None => {
+                            if let Ok(screen) = d.tmux.capture(&p, None).await {
+                                let class = h.profile.classify(&screen);
+                                observe(&d, &h, Observation::Screen(class)).await;
+                            }
+                        }
+                    }
+                }
+            }
+            _ = sleep_until(claude_due.unwrap_or_else(far)), if claude_due.is_some() => {
+                if let Some(st) = claude.as_mut() {
+                    super::claude::on_due(&d, &h, st).await;
+                    // A contradicting screen is read again once it may be confirmed.
+                    if st.screen_recheck_due() {
+                        if let Ok(p) = pane(&h) {
+                            match d.tmux.capture_with_title(&p).await {
+                                Ok((screen, title)) => super::claude::on_screen(&d, &h, st, &screen, &title).await,
+                                Err(_) => st.forget_screen(),
+                            }
+                        }
                     }
                 }
             }
@@ -281,7 +392,7 @@ async fn observe(d: &Arc<Daemon>, h: &Arc<SessionHandle>, obs: Observation) {
 }
 
 /// Types the text (literally or through a paste buffer), then Enter after the settle delay.
-async fn deliver(
+pub(super) async fn deliver(
     d: &Arc<Daemon>,
     h: &Arc<SessionHandle>,
     text: &str,
@@ -323,6 +434,10 @@ async fn deliver(
 }
 
 async fn observe_input(d: &Arc<Daemon>, h: &Arc<SessionHandle>) {
+    // Agents that report through hooks say themselves that the input arrived.
+    if h.profile.hooks {
+        return;
+    }
     if let Some(next) = step(h.state(), &Observation::InputSent, &h.profile) {
         d.transition(h, next);
     }

@@ -45,6 +45,14 @@ impl Clocks {
         self.turn_started = Some(Instant::now());
     }
 
+    /// The agent is busy (agents that report through hooks: whoever typed the prompt): the
+    /// turn's clock runs from the first time it is seen busy.
+    pub fn busy(&mut self) {
+        if self.turn_started.is_none() {
+            self.turn_started = Some(Instant::now());
+        }
+    }
+
     /// The state changed: a turn ends when the agent is idle or waits for an answer.
     pub fn settled(&mut self, state: SessionState) {
         if matches!(state, SessionState::Idle | SessionState::WaitingInput) {
@@ -108,6 +116,40 @@ impl Clocks {
             self.grace = Some(now + GRACE);
         }
     }
+}
+
+/// An interactive agent's cost reached its limit: the violation is recorded, the turn
+/// interrupted (Escape) and the session ended, like a headless one.
+pub async fn check_cost(d: &Arc<Daemon>, h: &Arc<SessionHandle>, cost: f64) {
+    let Some(max) = h.limits().max_cost else {
+        return;
+    };
+    if cost < max || h.state().is_terminal() {
+        return;
+    }
+    let msg = format!("the session cost ${cost:.4}; its limit is ${max:.4}");
+    d.record_violation(h, "max_cost", &msg);
+    interrupt_then_end(d, h, &msg).await;
+}
+
+/// An interactive agent's turns reached their limit.
+pub async fn check_turns(d: &Arc<Daemon>, h: &Arc<SessionHandle>, turns: u64) {
+    let Some(max) = h.limits().max_turns else {
+        return;
+    };
+    if turns < max || h.state().is_terminal() {
+        return;
+    }
+    let msg = format!("the session took {turns} turns; its limit is {max}");
+    d.record_violation(h, "max_turns", &msg);
+    interrupt_then_end(d, h, &msg).await;
+}
+
+async fn interrupt_then_end(d: &Arc<Daemon>, h: &Arc<SessionHandle>, why: &str) {
+    if let Some(p) = h.row().tmux_pane {
+        let _ = d.tmux.send_keys(&p, &["Escape".to_string()]).await;
+    }
+    kill_for_limit(d, h, why).await;
 }
 
 /// Ends the session for a limit: the intent stored first, like any kill.

@@ -2,7 +2,9 @@
 //! session's I/O and runs the status engine) and its output tail.
 
 pub mod actor;
+pub mod claude;
 pub mod clocks;
+pub mod inputs;
 pub mod matcher;
 pub mod status;
 pub mod tail;
@@ -61,6 +63,20 @@ pub struct SessionHandle {
     headless: RwLock<Option<HeadlessRow>>,
     generation: std::sync::atomic::AtomicU64,
     tmux_limits: RwLock<warren_proto::Limits>,
+    interactive: RwLock<Interactive>,
+    attention: RwLock<Option<crate::attention::Attention>>,
+}
+
+/// What an interactive agent that reports through hooks (Claude Code) told warren, as
+/// `status` shows it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Interactive {
+    /// What it waits on.
+    pub question: Option<warren_proto::Question>,
+    /// Claude Code's session id (warren chose it).
+    pub agent_session_id: Option<String>,
+    /// Inputs queued until it is idle.
+    pub queued: u64,
 }
 
 impl SessionHandle {
@@ -97,6 +113,8 @@ impl SessionHandle {
             headless: RwLock::new(None),
             generation: std::sync::atomic::AtomicU64::new(0),
             tmux_limits: RwLock::new(warren_proto::Limits::default()),
+            interactive: RwLock::new(Interactive::default()),
+            attention: RwLock::new(None),
         });
         (h, rx)
     }
@@ -177,6 +195,22 @@ impl SessionHandle {
             .tmux_limits
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = l;
+    }
+
+    /// What an interactive agent reported.
+    pub fn interactive(&self) -> Interactive {
+        self.interactive
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Changes what an interactive agent reported.
+    pub fn set_interactive(&self, f: impl FnOnce(&mut Interactive)) {
+        f(&mut self
+            .interactive
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner));
     }
 
     /// Whether this is a headless session.
@@ -286,6 +320,7 @@ impl SessionHandle {
     /// What the `ls` table shows.
     pub fn brief(&self, stale_after_secs: u64) -> warren_proto::SessionBrief {
         let now = now_ms();
+        let attention = self.attention_reason(now);
         let r = self
             .row
             .read()
@@ -299,6 +334,7 @@ impl SessionHandle {
             pid: r.pid,
             stale: !r.state.is_terminal()
                 && (now - r.created_ms).max(0) as u64 / 1000 > stale_after_secs,
+            attention,
         }
     }
 
@@ -306,6 +342,8 @@ impl SessionHandle {
     pub fn info(&self, stale_after_secs: u64) -> SessionInfo {
         let now = now_ms();
         let offset = self.offset();
+        let interactive = self.interactive();
+        let attention = self.attention_reason(now);
         // Built from the row under its read lock: one copy of each field, no row clone.
         let r = self
             .row
@@ -349,6 +387,31 @@ impl SessionHandle {
             transitions: Vec::new(),
             headless: None,
             limits: None,
+            question: interactive.question,
+            agent_session_id: interactive.agent_session_id,
+            queued_inputs: interactive.queued,
+            attention,
         }
+    }
+
+    /// Changes the attention episode (`crate::attention` decides).
+    pub fn update_attention<R>(
+        &self,
+        f: impl FnOnce(&mut Option<crate::attention::Attention>) -> R,
+    ) -> R {
+        f(&mut self
+            .attention
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// Why it needs a person, while the episode lasts at `now` (a closed one shows nothing).
+    pub fn attention_reason(&self, now: i64) -> Option<String> {
+        self.attention
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|a| a.open_at(now))
+            .map(|a| a.reason.clone())
     }
 }

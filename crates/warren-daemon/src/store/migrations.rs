@@ -105,6 +105,19 @@ const MIGRATIONS: &[&str] = &[
         session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
         limits TEXT NOT NULL
     );",
+    // 4: input to interactive agents that acknowledge it (Claude Code's UserPromptSubmit
+    // hook): queued until the agent is idle, delivered at most once, in order.
+    "CREATE TABLE inputs (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        signal TEXT NOT NULL DEFAULT '',
+        created_ms INTEGER NOT NULL,
+        settled_ms INTEGER,
+        PRIMARY KEY (session_id, seq)
+    );",
 ];
 
 /// Applies the migrations this database has not seen.

@@ -5,12 +5,14 @@
 mod events;
 mod headless;
 mod idempotency;
+mod inputs;
 mod migrations;
 mod sessions;
 
 pub use events::StoredEvent;
 pub use headless::{HeadlessRow, HeadlessSpec};
 pub use idempotency::IdemRecord;
+pub use inputs::InputRow;
 pub use sessions::SessionRow;
 
 use rusqlite::Connection;

@@ -393,6 +393,19 @@ impl Tmux {
         Ok(self.run(line).await?.join("\n"))
     }
 
+    /// The rendered screen and the pane's title (Claude Code shows busy and idle there).
+    pub async fn capture_with_title(&self, pane: &str) -> Result<(String, String), TmuxError> {
+        let title = self
+            .run(format!(
+                "display-message -p -t {} {}",
+                arg(pane),
+                arg("#{pane_title}")
+            ))
+            .await?
+            .join("\n");
+        Ok((self.capture(pane, None).await?, title))
+    }
+
     /// Types `text` literally (no key names, no shell expansion).
     pub async fn send_literal(&self, pane: &str, text: &str) -> Result<(), TmuxError> {
         self.run(format!("send-keys -t {} -l -- {}", arg(pane), arg(text)))

@@ -34,6 +34,65 @@ pub async fn act(ctx: &Ctx, verb: &str, a: NameOnly) -> Result<i32, ApiError> {
     Ok(show(&s, a.json))
 }
 
+/// `takeover`: the conversation continues in tmux; a terminal is attached to it.
+pub async fn takeover(ctx: &Ctx, a: crate::cli_agent::TakeoverArgs) -> Result<i32, ApiError> {
+    use std::io::IsTerminal as _;
+    let name = a.named.get()?;
+    let s: SessionInfo = ctx
+        .post(
+            &format!("/v1/sessions/{}/takeover", seg(&name)),
+            &serde_json::json!({}),
+        )
+        .await?;
+    if a.json || a.no_attach || !std::io::stdout().is_terminal() {
+        return Ok(show(&s, a.json));
+    }
+    super::find::attach(ctx, s.name.as_str()).await
+}
+
+/// `approve`: answers yes (or always) to the dialog.
+pub async fn approve(ctx: &Ctx, a: crate::cli_agent::ApproveArgs) -> Result<i32, ApiError> {
+    let name = a.named.get()?;
+    let r: warren_proto::AnswerResult = ctx
+        .post(
+            &format!("/v1/sessions/{}/approve", seg(&name)),
+            &warren_proto::ApproveRequest { always: a.always },
+        )
+        .await?;
+    Ok(answered(&name, &r, a.json))
+}
+
+/// `deny`: answers no; a message becomes the next prompt.
+pub async fn deny(ctx: &Ctx, a: crate::cli_agent::DenyArgs) -> Result<i32, ApiError> {
+    let name = a.named.get()?;
+    let r: warren_proto::AnswerResult = ctx
+        .post(
+            &format!("/v1/sessions/{}/deny", seg(&name)),
+            &warren_proto::DenyRequest { message: a.message },
+        )
+        .await?;
+    Ok(answered(&name, &r, a.json))
+}
+
+fn answered(name: &str, r: &warren_proto::AnswerResult, json: bool) -> i32 {
+    if json {
+        print_json(r);
+    } else {
+        println!(
+            "{name}: {} → {:?}; now {}",
+            r.question.question, r.choice, r.state
+        );
+        if let Some(m) = &r.message {
+            println!(
+                "message: {} ({})",
+                serde_json::to_value(m.ack).unwrap_or_default(),
+                m.reason
+            );
+        }
+    }
+    exit::OK
+}
+
 pub async fn delete(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
     let d: Done = post_verb(ctx, "delete", &a).await?;
     if a.json {

@@ -43,6 +43,10 @@ pub async fn run(cli: Cli) -> i32 {
         Cmd::Finish(a) => lifecycle::act(&ctx, "finish", a).await,
         Cmd::Abort(a) => lifecycle::act(&ctx, "abort", a).await,
         Cmd::Interrupt(a) => lifecycle::act(&ctx, "interrupt", a).await,
+        Cmd::Approve(a) => lifecycle::approve(&ctx, a).await,
+        Cmd::Takeover(a) => lifecycle::takeover(&ctx, a).await,
+        Cmd::Handback(a) => lifecycle::act(&ctx, "handback", a).await,
+        Cmd::Deny(a) => lifecycle::deny(&ctx, a).await,
         Cmd::Delete(a) => lifecycle::delete(&ctx, a).await,
         Cmd::History(a) => lifecycle::history(&ctx, a).await,
         Cmd::Limits(a) => lifecycle::limits(&ctx, a).await,
@@ -120,7 +124,12 @@ pub async fn run(cli: Cli) -> i32 {
         }
         Cmd::Demo => demo::run(&ctx).await,
         Cmd::Mcp => mcp::run(&ctx).await,
-        Cmd::Pipe { .. } | Cmd::Recorder { .. } | Cmd::Holder { .. } | Cmd::Guard { .. } => Ok(0),
+        Cmd::Pipe { .. }
+        | Cmd::Recorder { .. }
+        | Cmd::Holder { .. }
+        | Cmd::Guard { .. }
+        | Cmd::Hook { .. }
+        | Cmd::Statusline { .. } => Ok(0),
     };
     match result {
         Ok(code) => code,

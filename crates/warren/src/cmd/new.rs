@@ -54,8 +54,12 @@ pub async fn run(ctx: &Ctx, a: NewArgs) -> Result<i32, ApiError> {
         limits: warren_proto::Limits {
             max_time_secs: a.max_time.map(|d| d.as_secs()),
             max_total_time_secs: a.max_total_time.map(|d| d.as_secs()),
+            max_cost: a.max_cost,
+            max_turns: a.max_turns,
             ..Default::default()
         },
+        seed_config: a.seed_config,
+        resume: None,
     };
     let info: SessionInfo = ctx
         .call_idempotent(hyper::Method::POST, "/v1/sessions", &req)

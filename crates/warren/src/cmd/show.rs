@@ -42,17 +42,25 @@ pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, Ap
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let _ = writeln!(
         out,
-        "{:w$}  {:13}  {:18}  {:>7}  {:8}  PID",
+        "{:w$}  {:14}  {:18}  {:>7}  {:8}  PID",
         "NAME", "STATE", "SIGNAL", "AGE", "PROFILE"
     );
     for s in &all {
         let pid = s.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
         let stale = if s.stale { "  (stale)" } else { "" };
+        // A session that needs a person: `!` before its state, the reason at the end.
+        let (state, attention) = match &s.attention {
+            Some(why) => (
+                std::borrow::Cow::Owned(format!("!{}", s.state)),
+                format!("  ! {why}"),
+            ),
+            None => (std::borrow::Cow::Borrowed(s.state.as_str()), String::new()),
+        };
         let _ = writeln!(
             out,
-            "{:w$}  {:13}  {:18}  {:>7}  {:8}  {pid}{stale}",
+            "{:w$}  {:14}  {:18}  {:>7}  {:8}  {pid}{stale}{attention}",
             s.name.as_str(),
-            s.state.as_str(),
+            state,
             s.signal.name(),
             format_duration(Duration::from_secs(s.age_secs)),
             s.profile
@@ -77,6 +85,9 @@ pub async fn status(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> 
         s.signal,
         s.detail
     );
+    if let Some(why) = &s.attention {
+        println!("          ! needs attention: {why}");
+    }
     println!("profile:  {} ({})", s.profile, s.kind);
     println!("command:  {}", s.command.join(" "));
     println!("cwd:      {}", s.cwd);

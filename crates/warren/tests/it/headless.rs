@@ -838,8 +838,9 @@ fn tmux_sessions_keep_time_limits_and_refuse_the_others() {
     w.ok(&["new", "sh2", "--shell"]);
     w.ok(&["limits", "sh2", "--max-total-time", "1s"]);
     w.wait_state("sh2", "killed", T);
-    // Cost, turns and paths cannot be kept from a screen: refused, nothing made.
-    let out = w.run(&["spawn", "c2", "--tmux", "--max-cost", "1"]);
+    // Protected paths need every tool call: refused for tmux sessions, nothing made. (Cost
+    // and turns are kept for Claude Code, from its status line and Stop hooks.)
+    let out = w.run(&["spawn", "c2", "--tmux", "--protect", ".env"]);
     assert_eq!(out.status.code(), Some(64));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("cannot keep"),

@@ -6,10 +6,12 @@
 )]
 
 mod api;
+mod attention;
 mod bad_input;
 mod cli;
 mod headless;
 mod http;
+mod interactive;
 mod mcp;
 mod real_claude;
 mod restart;

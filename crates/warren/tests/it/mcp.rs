@@ -138,6 +138,8 @@ fn every_tool_works_through_the_python_sdk_and_errors_are_tool_errors() {
         "get_events",
         "health",
         "server_version",
+        "approve",
+        "deny",
     ]) {
         assert!(names.contains(t), "tool {t} is missing from {names:?}");
     }

@@ -321,6 +321,13 @@ impl Actor {
                 let _ = reply.send(Ok(()));
             }
             Cmd::LimitsChanged => {}
+            Cmd::Hook(_) | Cmd::Input { .. } => {}
+            Cmd::Answer { reply, .. } => {
+                let _ = reply.send(Err(ApiError::new(
+                    warren_proto::ErrorCode::Conflict,
+                    format!("session {} is headless: it has no dialogs", self.h.name),
+                )));
+            }
             Cmd::Send { reply, .. } | Cmd::Keys { reply, .. } => {
                 let _ = reply.send(Err(ApiError::new(
                     ErrorCode::Conflict,
