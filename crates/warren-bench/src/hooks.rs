@@ -213,7 +213,13 @@ async fn pane_pids(b: &Bench, name: &str) -> anyhow::Result<Vec<i32>> {
     let out = tokio::process::Command::new("tmux")
         .arg("-S")
         .arg(b.path().join("tmux.sock"))
-        .args(["list-panes", "-t", &format!("={name}:"), "-F", "#{pane_pid}"])
+        .args([
+            "list-panes",
+            "-t",
+            &format!("={name}:"),
+            "-F",
+            "#{pane_pid}",
+        ])
         .env_remove("TMUX")
         .stdin(Stdio::null())
         .output()
