@@ -440,3 +440,97 @@ fn a_headless_conversation_is_taken_over_in_tmux_and_handed_back() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The fake TUI (it fires the same hooks) for the daemon-restart cases.
+fn fake() -> (Warren, tempfile::TempDir) {
+    let w = super::warren();
+    let cc = w.home().join("claude-config");
+    std::fs::write(
+        w.home().join("config.toml"),
+        format!("claude = {:?}\n", w.fake_claude().display().to_string()),
+    )
+    .unwrap();
+    let w = w.env("CLAUDE_CONFIG_DIR", &cc);
+    (w, crate::work_dir())
+}
+
+#[test]
+fn an_input_cut_short_by_a_daemon_crash_is_never_typed_again() {
+    let (w, work) = fake();
+    w.ok(&[
+        "new",
+        "c",
+        "--claude",
+        "--cwd",
+        work.path().to_str().unwrap(),
+    ]);
+    w.wait_state("c", "idle", T);
+    std::fs::write(w.home().join("fault.input-typing"), b"").unwrap();
+    // The daemon dies after storing `typing` and before the first key.
+    let _ = w.run(&["send", "c", "lost in the crash"]);
+    w.wait_until("the restarted daemon settles the input", T, || {
+        w.ok(&["events", "--session", "c", "--types", "input"])
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .any(|e| {
+                e["ack"] == "failed"
+                    && e["reason"]
+                        .as_str()
+                        .is_some_and(|r| r.contains("unknown_after_restart"))
+            })
+    });
+    assert!(
+        !w.home().join("fault.input-typing").exists(),
+        "the fault fired"
+    );
+    let screen =
+        String::from_utf8_lossy(&w.tmux(&["capture-pane", "-p", "-t", "c"]).stdout).into_owned();
+    assert!(
+        !screen.contains("lost in the crash"),
+        "typed after all:\n{screen}"
+    );
+    // The session goes on: the next input is acked.
+    let a = w.json(&["send", "c", "after the crash"]);
+    assert_eq!(a["ack"], "acked", "{a}");
+}
+
+#[test]
+fn hooks_fired_while_the_daemon_was_down_are_replayed() {
+    let (w, work) = fake();
+    w.ok(&[
+        "new",
+        "c",
+        "--claude",
+        "--cwd",
+        work.path().to_str().unwrap(),
+    ]);
+    w.wait_state("c", "idle", T);
+    w.ok(&["daemon", "stop"]);
+    // A person types while warren is away: the hooks go to hooks.jsonl.
+    w.tmux(&["send-keys", "-t", "c", "-l", "typed while away"]);
+    w.tmux(&["send-keys", "-t", "c", "Enter"]);
+    let id = std::fs::read_dir(w.home().join("sessions"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    w.wait_until("the Stop hook is spooled", T, || {
+        std::fs::read_to_string(id.join("hooks.jsonl")).is_ok_and(|t| t.contains("\"Stop\""))
+    });
+    // The daemon starts again (any command); the session's actor replays the spool.
+    w.ok(&["ls"]);
+    w.wait_until("the replayed hooks drive the state", T, || {
+        super::status(&w, "c")["transitions"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|x| x["signal"] == "hook:UserPromptSubmit"))
+    });
+    let events = w.ok(&["events", "--session", "c", "--types", "hook"]);
+    assert!(
+        events
+            .lines()
+            .any(|l| l.contains("\"replayed\":true") && l.contains("UserPromptSubmit")),
+        "{events}"
+    );
+    assert!(!id.join("hooks.jsonl").exists(), "the spool is consumed");
+}
