@@ -534,3 +534,44 @@ fn hooks_fired_while_the_daemon_was_down_are_replayed() {
     );
     assert!(!id.join("hooks.jsonl").exists(), "the spool is consumed");
 }
+
+#[test]
+fn cost_limits_end_the_session_and_no_progress_is_stuck() {
+    let (w, work) = fake();
+    let cwd = work.path().to_str().unwrap();
+    // The fake's status line adds $0.017325 per answered prompt.
+    w.ok(&["new", "c", "--claude", "--cwd", cwd, "--max-cost", "0.03"]);
+    w.wait_state("c", "idle", T);
+    assert_eq!(w.json(&["send", "c", "one"])["ack"], "acked");
+    w.wait_state("c", "idle", T);
+    w.json(&["send", "c", "two"]);
+    w.wait_state("c", "killed", T);
+    let st = super::status(&w, "c");
+    assert_eq!(st["signal"], "warren:limit", "{st}");
+    assert!(st["cost"].as_f64().unwrap() >= 0.03, "{st}");
+    let v = w.ok(&["events", "--session", "c", "--types", "violation"]);
+    assert!(v.contains("max_cost"), "{v}");
+    // Busy with no hook and no transcript growth past the threshold: stuck, not killed.
+    std::fs::write(
+        w.home().join("config.toml"),
+        format!(
+            "claude = {:?}\nstuck_after_secs = 1\n",
+            w.fake_claude().display().to_string()
+        ),
+    )
+    .unwrap();
+    w.ok(&["daemon", "restart"]);
+    w.ok(&["new", "s", "--claude", "--cwd", cwd]);
+    w.wait_state("s", "idle", T);
+    w.json(&["send", "s", "long SLEEP:30"]);
+    w.wait_state("s", "stuck", T);
+    let st = super::status(&w, "s");
+    assert_eq!(st["signal"], "warren:progress", "{st}");
+    assert!(
+        st["detail"].as_str().unwrap().contains("no hook event"),
+        "{st}"
+    );
+    // A hook is progress again: an interrupt and a new prompt bring it back.
+    w.ok(&["interrupt", "s"]);
+    w.wait_state("s", "idle", T);
+}
