@@ -12,11 +12,12 @@ use crate::stats::{ms, pct};
 use anyhow::Context as _;
 use http_body_util::BodyExt as _;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use warren_testkit::{StubApi, claude_cli};
 
 /// Untimed turns on each session first (the CLI's first turn loads more).
 const WARM_UP: usize = 2;
@@ -63,100 +64,11 @@ fn rfc3339_us(s: &str) -> Option<i64> {
     Some(((days * 86_400 + h * 3600 + min * 60 + sec) * 1_000_000) + frac_us)
 }
 
-/// The real Claude Code CLI: `$WARREN_TEST_CLAUDE`, else the workspace's
-/// `.deps/cc/node_modules/.bin/claude` (installed by `./scripts/ensure-deps`).
-fn claude_cli() -> anyhow::Result<PathBuf> {
-    let p = match std::env::var_os("WARREN_TEST_CLAUDE") {
-        Some(p) if !p.is_empty() => PathBuf::from(p),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.deps/cc/node_modules/.bin/claude"),
-    };
-    anyhow::ensure!(
-        p.is_file(),
-        "the Claude Code CLI {} is missing: run ./scripts/ensure-deps (or set WARREN_TEST_CLAUDE)",
-        p.display()
-    );
-    Ok(std::fs::canonicalize(&p)?)
-}
-
-/// A running `stub-anthropic`, killed when dropped.
-struct Stub {
-    _child: tokio::process::Child,
-    url: String,
-}
-
-impl Stub {
-    /// Starts the stub built next to this binary, logging its requests to `log`.
-    async fn start(me: &Path, log: &Path) -> anyhow::Result<Self> {
-        let bin = me.with_file_name("stub-anthropic");
-        anyhow::ensure!(
-            bin.is_file(),
-            "{} is missing: run `cargo build --release -p warren-testkit --bins` first",
-            bin.display()
-        );
-        let mut child = tokio::process::Command::new(&bin)
-            .arg("--log")
-            .arg(log)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
-        let out = child
-            .stdout
-            .take()
-            .ok_or_else(|| anyhow::anyhow!("the stub has no stdout"))?;
-        let line = tokio::time::timeout(
-            Duration::from_secs(10),
-            BufReader::new(out).lines().next_line(),
-        )
-        .await
-        .context("the stub did not say where it listens within 10 s")??
-        .unwrap_or_default();
-        let port: u16 = line
-            .trim()
-            .strip_prefix("listening 127.0.0.1:")
-            .and_then(|p| p.parse().ok())
-            .ok_or_else(|| anyhow::anyhow!("the stub printed {line:?}"))?;
-        Ok(Self {
-            _child: child,
-            url: format!("http://127.0.0.1:{port}"),
-        })
-    }
-
-    /// The environment that runs the real CLI offline against the stub, its config under
-    /// `config_dir` (as `warren_testkit::StubApi::claude_env`).
-    fn claude_env(&self, config_dir: &Path) -> Vec<(String, String)> {
-        let mut env = vec![
-            ("ANTHROPIC_BASE_URL".to_string(), self.url.clone()),
-            (
-                "ANTHROPIC_API_KEY".to_string(),
-                "sk-ant-api03-mock-key-000000000000000000000000".to_string(),
-            ),
-            (
-                "CLAUDE_CONFIG_DIR".to_string(),
-                config_dir.display().to_string(),
-            ),
-        ];
-        for k in [
-            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
-            "DISABLE_AUTOUPDATER",
-            "DISABLE_TELEMETRY",
-            "DISABLE_ERROR_REPORTING",
-            "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL",
-        ] {
-            env.push((k.to_string(), "1".to_string()));
-        }
-        env.push(("CLAUDE_CODE_MAX_RETRIES".to_string(), "0".to_string()));
-        env
-    }
-}
-
 /// `warren new NAME --claude --seed-config --cwd WORK`, its Claude config in `config_dir`;
 /// then waits until the session is idle.
 async fn new_session(
     b: &Bench,
-    stub: &Stub,
+    stub: &StubApi,
     name: &str,
     config_dir: &Path,
     work: &Path,
@@ -298,9 +210,13 @@ struct Samples {
 
 pub async fn run(turns: usize) -> anyhow::Result<()> {
     let turns = turns.max(1);
-    let claude = claude_cli()?;
+    // The same CLI and stub the tests use (warren-testkit).
+    let claude = std::fs::canonicalize(claude_cli())?;
     let b = Bench::start_with(&[("WARREN_CLAUDE", &claude)]).await?;
-    let stub = Stub::start(&b.me, &b.path().join("stub-requests.jsonl")).await?;
+    let stub = StubApi::start(
+        b.me.parent()
+            .ok_or_else(|| anyhow::anyhow!("this binary has no directory"))?,
+    );
     let raw_log = b.path().join("raw-hooks.log");
     std::fs::write(&raw_log, "")?;
     let (cc_w, cc_b) = (b.path().join("cc-w"), b.path().join("cc-b"));
