@@ -350,6 +350,33 @@ pub struct SendAnswer {
     pub input: Option<u64>,
 }
 
+impl SendAnswer {
+    /// An answer with its acknowledgement only; transports fill in what else they know.
+    pub fn new(
+        ack: Ack,
+        reason: impl Into<String>,
+        signal: impl Into<String>,
+        offset: u64,
+    ) -> Self {
+        Self {
+            ack,
+            reason: reason.into(),
+            signal: signal.into(),
+            offset,
+            matched: None,
+            matched_line: None,
+            response: None,
+            cost: None,
+            turns: None,
+            duration: None,
+            session_id: None,
+            status: None,
+            interaction: None,
+            input: None,
+        }
+    }
+}
+
 /// `POST /v1/sessions/{name}/keys`: named tmux keys (`Enter`, `C-c`, `Up`…).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct KeysRequest {

@@ -63,25 +63,17 @@ pub async fn run(
             .idem_claim(k, "send", Some(&h.id), crate::store::now_ms())
             .map_err(ApiError::internal)?
         {
-            return Ok(match prev.response.and_then(|r| serde_json::from_str(&r).ok()) {
-                Some(answer) => answer,
-                None => SendAnswer {
-                    ack: Ack::Unconfirmed,
-                    reason: "an earlier attempt with this key was cut short; it was not sent again, and whether it arrived is unknown (see `warren output`)".into(),
-                    signal: "idempotency".into(),
-                    offset: h.offset(),
-                    matched: None,
-                    matched_line: None,
-                    response: None,
-                    cost: None,
-                    turns: None,
-                    duration: None,
-                    session_id: None,
-                    status: None,
-                    interaction: None,
-                    input: None,
+            return Ok(
+                match prev.response.and_then(|r| serde_json::from_str(&r).ok()) {
+                    Some(answer) => answer,
+                    None => SendAnswer::new(
+                        Ack::Unconfirmed,
+                        "an earlier attempt with this key was cut short; it was not sent again, and whether it arrived is unknown (see `warren output`)",
+                        "idempotency",
+                        h.offset(),
+                    ),
                 },
-            });
+            );
         }
     }
     let (reply, rx) = tokio::sync::oneshot::channel();
@@ -143,22 +135,7 @@ pub async fn acknowledge(d: &Daemon, h: &crate::session::SessionHandle, before: 
             ),
         ),
     };
-    SendAnswer {
-        ack,
-        reason,
-        signal: signal.into(),
-        offset: before,
-        matched: None,
-        matched_line: None,
-        response: None,
-        cost: None,
-        turns: None,
-        duration: None,
-        session_id: None,
-        status: None,
-        interaction: None,
-        input: None,
-    }
+    SendAnswer::new(ack, reason, signal, before)
 }
 /// A message to a headless session. With an idempotency key, a retry (the connection broke)
 /// waits for the interaction the first attempt made instead of sending it again.

@@ -161,12 +161,6 @@ fn answer(
 ) -> SendAnswer {
     let agent_session = h.headless().and_then(|r| r.agent_session_id);
     SendAnswer {
-        ack,
-        reason: format!("interaction {seq}: {reason}"),
-        signal: "stream:echo".into(),
-        offset,
-        matched: None,
-        matched_line: None,
         response: i.as_ref().and_then(|i| i.response.clone()),
         cost: i.as_ref().map(|i| i.cost),
         turns: i.as_ref().map(|i| i.turns),
@@ -177,6 +171,11 @@ fn answer(
             .or(agent_session),
         status: i.map(|i| i.status),
         interaction: Some(seq),
-        input: None,
+        ..SendAnswer::new(
+            ack,
+            format!("interaction {seq}: {reason}"),
+            "stream:echo",
+            offset,
+        )
     }
 }

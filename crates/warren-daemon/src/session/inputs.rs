@@ -34,20 +34,8 @@ pub struct Awaiting {
 /// An answer for input `seq`.
 pub fn answer(seq: u64, ack: Ack, reason: &str, signal: &str, offset: u64) -> SendAnswer {
     SendAnswer {
-        ack,
-        reason: reason.into(),
-        signal: signal.into(),
-        offset,
-        matched: None,
-        matched_line: None,
-        response: None,
-        cost: None,
-        turns: None,
-        duration: None,
-        session_id: None,
-        status: None,
-        interaction: None,
         input: Some(seq),
+        ..SendAnswer::new(ack, reason, signal, offset)
     }
 }
 
