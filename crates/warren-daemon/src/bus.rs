@@ -1,10 +1,13 @@
 //! The event bus: a state change is written to the store before its event is published, so
 //! the stored log and what subscribers saw never disagree. Output events are live only.
+//!
+//! Every stored event also goes, in order and without loss, to each component's inbox
+//! ([`EventBus::subscribe_stored`]); the live channel may drop events for a slow reader.
 
 use crate::store::{Store, now_ms, rfc3339};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tokio::sync::broadcast;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::{broadcast, mpsc};
 use warren_proto::{Event, EventKind};
 
 /// Capacity of the live channel; a subscriber further behind is told it lagged.
@@ -18,7 +21,11 @@ pub struct EventBus {
     live: broadcast::Sender<Arc<Event>>,
     retention: u64,
     inserted: AtomicU64,
+    stored: Mutex<Vec<Inbox>>,
 }
+
+/// A component's inbox: its name (for the log) and the sending end.
+type Inbox = (&'static str, mpsc::UnboundedSender<Arc<Event>>);
 
 impl EventBus {
     /// A bus over `store`, keeping `retention` stored events.
@@ -29,6 +36,7 @@ impl EventBus {
             live,
             retention,
             inserted: AtomicU64::new(0),
+            stored: Mutex::new(Vec::new()),
         }
     }
 
@@ -56,8 +64,31 @@ impl EventBus {
             session: session.into(),
             kind,
         });
+        self.deliver_stored(&ev);
         let _ = self.live.send(ev.clone());
         Ok(ev)
+    }
+
+    /// Every event stored from now on, in order, none dropped (a component's inbox).
+    pub fn subscribe_stored(&self, name: &'static str) -> mpsc::UnboundedReceiver<Arc<Event>> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.stored
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((name, tx));
+        rx
+    }
+
+    /// Hands a stored event to every inbox; an inbox whose component ended is forgotten.
+    fn deliver_stored(&self, ev: &Arc<Event>) {
+        let mut inboxes = self.stored.lock().unwrap_or_else(PoisonError::into_inner);
+        inboxes.retain(|(name, tx)| {
+            let open = tx.send(ev.clone()).is_ok();
+            if !open {
+                tracing::debug!("component {name} ended; no more events for it");
+            }
+            open
+        });
     }
 
     /// Publishes a live-only event (output).

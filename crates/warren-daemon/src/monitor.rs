@@ -1,13 +1,38 @@
-//! Background watchers: exit lines written by tmux's pane-died hook, and tmux notifications
-//! (a session or the whole server disappearing under us).
+//! Background watchers of the tmux runtime: exit lines written by tmux's pane-died hook,
+//! tmux notifications (a session or the whole server disappearing under us), the nudge for
+//! tmux's missed SIGCHLD and the output recorder. They run as one component
+//! ([`TmuxWatchers`]) but belong to the runtime: they talk to the session actors directly,
+//! which components above the sessions may not.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
+use crate::daemon::component::{Component, Ctx};
 use crate::session::Cmd;
 use crate::tmux::Notice;
 use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+
+/// The tmux runtime's watchers, started with the daemon's components.
+pub struct TmuxWatchers {
+    /// tmux's control-mode notifications.
+    pub notices: mpsc::UnboundedReceiver<Notice>,
+}
+
+impl Component for TmuxWatchers {
+    const NAME: &'static str = "tmux-watchers";
+
+    async fn run(self, mut ctx: Ctx) {
+        let d = ctx.d.clone();
+        tokio::select! {
+            _ = exits(d.clone()) => {}
+            _ = notices(d.clone(), self.notices) => {}
+            _ = nudge_tmux(d.clone()) => {}
+            _ = recorder(d) => {}
+            _ = ctx.stopped() => {}
+        }
+    }
+}
 
 /// Reads the pane-died hook's lines as they are appended: `%pane status signal $session`.
 pub async fn exits(d: Arc<Daemon>) {
@@ -89,7 +114,7 @@ pub async fn recorder(d: Arc<Daemon>) {
             return;
         }
         tracing::warn!("the output recorder is gone; starting a new one");
-        match crate::start_recorder(&d).await {
+        match d.start_recorder().await {
             Ok(true) => repipe_live(&d).await,
             Ok(false) => {}
             Err(e) => tracing::error!("cannot start the output recorder: {e}"),

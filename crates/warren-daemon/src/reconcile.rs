@@ -1,7 +1,7 @@
 //! On start, compare the store with what really runs: adopt what still runs (its output pipe
 //! kept), finish or undo half-done creates and kills, and mark what vanished `lost`.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::outlog;
 use crate::session::SessionHandle;
 use crate::session::status::Next;

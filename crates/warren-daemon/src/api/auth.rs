@@ -3,7 +3,7 @@
 //! time (`/health` needs no token). Tokens never reach a log.
 
 use super::error::{forbidden_host, unauthorized};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;

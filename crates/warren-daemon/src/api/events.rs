@@ -2,7 +2,7 @@
 //! `since` / `Last-Event-ID`, then live ones follow; output events carry bytes and no id.
 
 use super::error::{ApiResult, Failure};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::store::rfc3339;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;

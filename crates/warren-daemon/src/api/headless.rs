@@ -2,7 +2,7 @@
 
 use super::error::ApiResult;
 use super::json::ApiJson;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::service::{self, caller::Caller, spawn::SpawnAnswer};
 use axum::Json;
 use axum::extract::{Path, State};

@@ -3,7 +3,7 @@
 use super::error::ApiResult;
 use super::headless::caller;
 use super::json::ApiJson;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::service;
 use axum::Json;
 use axum::extract::{Path, State};

@@ -10,7 +10,7 @@ pub mod interactive;
 pub mod json;
 pub mod v1;
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use std::sync::Arc;

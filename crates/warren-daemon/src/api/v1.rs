@@ -2,7 +2,7 @@
 
 use super::error::{ApiResult, Failure};
 use super::json::ApiJson;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::service;
 use axum::Json;
 use axum::extract::{Path, Query, State};

@@ -2,7 +2,7 @@
 //! detached (its own session), with the session's cwd and environment. The holder says
 //! `ready <pid>` on stdout once the agent runs and its socket listens.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::holder::files;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -59,7 +59,7 @@ pub fn transcript_path(config_dir: &str, cwd: &str, id: &str) -> std::path::Path
 /// Every protected pattern of a session: the defaults, warren's home and socket, Claude
 /// Code's settings files, and the session's own.
 pub fn protected_patterns(
-    d: &crate::Daemon,
+    d: &crate::daemon::Daemon,
     limits: &warren_proto::Limits,
     config_dir: Option<&str>,
 ) -> Vec<String> {
@@ -78,7 +78,7 @@ pub fn protected_patterns(
 }
 
 /// The cost of every session below `id` (children, grandchildren…).
-pub fn descendants_cost(d: &crate::Daemon, id: &str) -> f64 {
+pub fn descendants_cost(d: &crate::daemon::Daemon, id: &str) -> f64 {
     let mut total = 0.0;
     let mut frontier = vec![id.to_string()];
     let all = d.registry.all();

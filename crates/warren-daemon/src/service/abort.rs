@@ -1,7 +1,7 @@
 //! `abort`: interrupt, then kill (claude-multi-session's emergency stop).
 
 use super::caller::Caller;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, SessionInfo};

@@ -1,7 +1,7 @@
 //! `adopt`: registers a tmux session already on warren's server. Its output is recorded from
 //! now on, unless the pane already has a pipe of someone else's, which is kept.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::SessionHandle;
 use crate::store::SessionRow;
 use crate::tmux::quote::arg;

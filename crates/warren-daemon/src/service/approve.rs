@@ -3,8 +3,8 @@
 //! own dialogs.
 
 use super::caller::Caller;
-use crate::Daemon;
 use crate::claude::screen::{self, DialogKind};
+use crate::daemon::Daemon;
 use crate::session::status::Next;
 use crate::session::{Cmd, SessionHandle};
 use std::sync::Arc;

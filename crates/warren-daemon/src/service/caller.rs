@@ -1,7 +1,7 @@
 //! Who is asking: a person (no identity token) or a session (its token). The daemon refuses a
 //! session's attempts to raise its own or an ancestor's limits, or to end an ancestor.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::SessionHandle;
 use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, Limits};

@@ -1,7 +1,7 @@
 //! `cleanup`: removes the records and logs of ended sessions (older than a duration when
 //! given); `all` also ends live ones. It answers what it removed.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::SessionHandle;
 use crate::store::now_ms;
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! `daemon status`.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use std::sync::Arc;
 use warren_proto::{DaemonStatus, PROTOCOL_VERSION};
 

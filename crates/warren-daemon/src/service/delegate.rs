@@ -2,7 +2,7 @@
 //! wait, and answer claude-multi-session's structured result.
 
 use super::caller::Caller;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::SessionHandle;
 use std::sync::Arc;
 use warren_proto::{

@@ -1,7 +1,7 @@
 //! `delete`: removes a finished session's record, interactions and files (409 while live).
 
 use super::caller::Caller;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use std::sync::Arc;
 use warren_proto::{ApiError, Done, ErrorCode};
 

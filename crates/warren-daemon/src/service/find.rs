@@ -1,7 +1,7 @@
 //! `find`: tmux sessions on warren's server that are not registered; with `all`, also this
 //! user's other tmux servers, read-only.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::tmux::{CONTROL_SESSION, PaneRow};
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 
 use super::caller::Caller;
 use super::spawn::{ForkFrom, SpawnAnswer, create};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::headless::transcript_path;
 use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, ForkRequest, SpawnRequest};

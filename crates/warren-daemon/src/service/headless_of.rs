@@ -1,6 +1,6 @@
 //! Looking up a session that must be headless.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::SessionHandle;
 use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode};

@@ -1,7 +1,7 @@
 //! `health`, as seed 003's pane-health: healthy, dead (exited), missing, zombie (registered,
 //! but its tmux session is gone).
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{Health, HealthAnswer, SessionState};

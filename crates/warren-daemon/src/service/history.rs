@@ -1,6 +1,6 @@
 //! `history`: a session's interactions with cost per interaction.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use std::sync::Arc;
 use warren_proto::{ApiError, History};
 

@@ -2,7 +2,7 @@
 //! the one whose identity token the request carries; the report goes to its actor in order
 //! and the answer comes at once (the hook gives up after 200 ms and must not wait on typing).
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, HookAnswer, HookReport};

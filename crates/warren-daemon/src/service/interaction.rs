@@ -2,7 +2,7 @@
 //! (`wait_ms`). The cursor a call answers when its own wait ended first: nothing is lost to a
 //! client's timeout, the result is fetched (or waited for) later.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use std::sync::Arc;
 use std::time::Duration;
 use warren_proto::{ApiError, ErrorCode, Interaction};

@@ -1,6 +1,6 @@
 //! `interrupt`: the control request for headless sessions, Escape for interactive agents.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, SessionInfo};

@@ -1,6 +1,6 @@
 //! `keys`: named tmux keys (`Enter`, `C-c`, `Up`…).
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, KeysRequest, SendAnswer};

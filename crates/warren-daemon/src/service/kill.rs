@@ -2,7 +2,7 @@
 //! may not kill its ancestors.
 
 use super::caller::Caller;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use std::sync::Arc;
 use std::time::Duration;

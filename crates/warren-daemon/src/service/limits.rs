@@ -2,7 +2,7 @@
 //! raise its own or an ancestor's.
 
 use super::caller::Caller;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, Limits, LimitsRequest, SessionInfo};

@@ -1,7 +1,7 @@
 //! `new`: create a session in tmux. The row is stored (state `starting`) before tmux is
 //! touched; the program waits at a gate until its output pipe is in place.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::SessionHandle;
 use crate::store::SessionRow;
 use crate::tmux::{CreateSpec, TmuxError};

@@ -1,6 +1,6 @@
 //! `output`: raw bytes from an offset (resumable), or the rendered screen with history.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::outlog::{self, ReadResult};
 use crate::session::matcher::clean_text;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! ends, and the limit clocks stop.
 
 use super::headless_of::{ask, lookup};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, SessionInfo};

@@ -4,7 +4,7 @@
 
 use super::caller::Caller;
 use super::headless_of::{ask, lookup};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::headless::launch;
 use crate::session::Cmd;
 use crate::session::status::Next;

@@ -2,7 +2,7 @@
 //! its echo or a screen change is seen; `wait` matches only output that arrives after it.
 
 use super::{timeout_of, wait_progress};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use regex::Regex;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! by a `warren holder`), optionally with a first message whose result it waits for.
 
 use super::caller::{Caller, hash, new_token};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::headless::{launch, protect, spec};
 use crate::session::SessionHandle;
 use crate::session::status::Next;

@@ -1,6 +1,6 @@
 //! `status` and `ls`.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use std::sync::Arc;
 use warren_proto::{ApiError, SessionBrief, SessionInfo, SessionState};
 

@@ -3,7 +3,7 @@
 
 use super::caller::Caller;
 use super::headless_of::{ask, lookup};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::Cmd;
 use crate::session::status::Next;
 use std::sync::Arc;

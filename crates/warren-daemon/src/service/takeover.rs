@@ -5,7 +5,7 @@
 //! headless one. While taken over, the headless session refuses input and resume.
 
 use super::caller::Caller;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::SessionHandle;
 use std::path::Path;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Shared by every verb that talks to a headless agent (spawn, send, resume, fork, delegate,
 //! continue): queue a message as an interaction and wait for its acknowledgement or its result.
 
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::session::{Cmd, SessionHandle};
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! `wait`: a regex (the current screen first, then new output) or a state.
 
 use super::{timeout_of, wait_progress};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::outlog;
 use crate::session::SessionHandle;
 use crate::session::matcher::LineMatcher;

@@ -4,7 +4,7 @@
 
 use super::SessionHandle;
 use super::status::{Observation, step};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};

@@ -8,8 +8,8 @@
 use super::SessionHandle;
 use super::inputs;
 use super::status::Next;
-use crate::Daemon;
 use crate::claude::screen;
+use crate::daemon::Daemon;
 use crate::profiles::ScreenClass;
 use serde_json::Value;
 use std::path::PathBuf;

@@ -6,7 +6,7 @@
 
 use super::SessionHandle;
 use super::status::Next;
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::store::now_ms;
 use std::sync::Arc;
 use std::time::Duration;

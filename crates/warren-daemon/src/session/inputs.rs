@@ -5,8 +5,8 @@
 
 use super::SessionHandle;
 use super::claude::ClaudeState;
-use crate::Daemon;
 use crate::claude::screen;
+use crate::daemon::Daemon;
 use crate::store::now_ms;
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,6 +2,7 @@
 //! session's I/O and runs the status engine) and its output tail.
 
 pub mod actor;
+mod attention;
 pub mod claude;
 pub mod clocks;
 pub mod inputs;
@@ -18,6 +19,7 @@ use tokio::sync::{Notify, mpsc, watch};
 use warren_proto::{SessionInfo, SessionName, SessionState};
 
 pub use actor::Cmd;
+pub use attention::Attention;
 
 /// Whether a session in `state` has no process any more: the terminal states, and for
 /// headless sessions also `stopped` and `stuck` (the agent exited; `resume` starts it again).
@@ -64,7 +66,7 @@ pub struct SessionHandle {
     generation: std::sync::atomic::AtomicU64,
     tmux_limits: RwLock<warren_proto::Limits>,
     interactive: RwLock<Interactive>,
-    attention: RwLock<Option<crate::attention::Attention>>,
+    attention: RwLock<Option<Attention>>,
 }
 
 /// What an interactive agent that reports through hooks (Claude Code) told warren, as
@@ -394,11 +396,8 @@ impl SessionHandle {
         }
     }
 
-    /// Changes the attention episode (`crate::attention` decides).
-    pub fn update_attention<R>(
-        &self,
-        f: impl FnOnce(&mut Option<crate::attention::Attention>) -> R,
-    ) -> R {
+    /// Changes the attention episode (the attention component decides).
+    pub fn update_attention<R>(&self, f: impl FnOnce(&mut Option<Attention>) -> R) -> R {
         f(&mut self
             .attention
             .write()

@@ -2,7 +2,7 @@
 //! was appended, publishes it live, moves the session's offset and tells the actor.
 
 use super::{Cmd, SessionHandle};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::outlog;
 use base64::Engine as _;
 use std::sync::Arc;

@@ -13,7 +13,7 @@ mod stream;
 
 use super::turn::{OpenTurn, Totals, is_breach, verdict};
 use super::{interrupt_line, parse::parse_line, protect, user_line};
-use crate::Daemon;
+use crate::daemon::Daemon;
 use crate::holder::{self, client::HolderClient};
 use crate::session::status::Next;
 use crate::session::{Cmd, SessionHandle};

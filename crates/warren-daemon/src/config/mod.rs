@@ -1,13 +1,16 @@
 //! Configuration: a TOML file where every field has a default, under `WARREN_*` environment
 //! overrides (`WARREN_TCP=127.0.0.1:4040`, `WARREN_LOG_MAX_BYTES=…`).
 
-use crate::attention::AttentionConfig;
 use crate::paths::Paths;
 use crate::profiles::ProfileConfig;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+mod attention;
+
+pub use attention::{AttentionConfig, WebhookTarget};
 
 /// Everything the daemon can be told. Every field has a default.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,5 +1,10 @@
 //! The daemon's shared state, and the few things every service does the same way.
 
+pub mod component;
+mod recorder;
+
+pub use recorder::kill_recorder;
+
 use crate::bus::EventBus;
 use crate::config::Config;
 use crate::paths::Paths;
@@ -76,7 +81,6 @@ impl Daemon {
         } else {
             tracing::info!(session = %h.name, "{from} -> {} ({}: {})", next.to, next.signal, next.detail);
         }
-        let (to, signal, detail) = (next.to, next.signal.clone(), next.detail.clone());
         let kind = EventKind::StateChanged {
             from: Some(from),
             to: next.to,
@@ -86,7 +90,6 @@ impl Daemon {
         if let Err(e) = self.bus.publish(&h.id, h.name.as_str(), kind) {
             tracing::error!("storing event: {e}");
         }
-        crate::attention::after_transition(self, h, to, &signal, &detail);
     }
 
     /// Publishes an exit event.
