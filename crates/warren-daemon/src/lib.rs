@@ -14,6 +14,7 @@ pub mod headless;
 pub mod holder;
 mod lifecycle;
 pub mod monitor;
+pub mod ops;
 pub mod outlog;
 pub mod paths;
 pub mod profiles;

@@ -123,7 +123,7 @@ pub async fn run(paths: Paths, config: Config) -> anyhow::Result<()> {
 async fn teardown(d: &Arc<Daemon>) {
     for h in d.registry.all() {
         if !h.state().is_terminal() {
-            let _ = service::kill::run(d, &h.id, &service::caller::Caller::person()).await;
+            let _ = service::kill::run(d, &h.id, &crate::ops::policy::Caller::person()).await;
         }
     }
     d.tmux.kill_server().await;

@@ -3,7 +3,8 @@
 use super::error::ApiResult;
 use super::json::ApiJson;
 use crate::daemon::Daemon;
-use crate::service::{self, caller::Caller, spawn::SpawnAnswer};
+use crate::ops::policy::Caller;
+use crate::service;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};

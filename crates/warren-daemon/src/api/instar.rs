@@ -170,6 +170,6 @@ pub async fn input(
 #[utoipa::path(delete, path = "/sessions/{name}", params(("name" = String, Path)), responses((status = 200, body = InstarSession)), tag = "instar")]
 pub async fn kill(State(d): D, Path(name): Path<String>) -> ApiResult<Json<InstarSession>> {
     Ok(Json(instar(
-        &service::kill::run(&d, &name, &service::caller::Caller::person()).await?,
+        &service::kill::run(&d, &name, &crate::ops::policy::Caller::person()).await?,
     )))
 }

@@ -92,6 +92,17 @@ impl Daemon {
         }
     }
 
+    /// Publishes that a session was made (its row is stored, its handle registered or about
+    /// to be): one `created` event, whatever made it.
+    pub fn announce_created(&self, h: &SessionHandle) {
+        let kind = EventKind::Created {
+            profile: h.profile.name.clone(),
+        };
+        if let Err(e) = self.bus.publish(&h.id, h.name.as_str(), kind) {
+            tracing::error!(session = %h.name, "storing event: {e}");
+        }
+    }
+
     /// Publishes an exit event.
     pub fn publish_exit(
         &self,

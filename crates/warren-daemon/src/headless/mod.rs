@@ -14,6 +14,7 @@ pub mod launch;
 pub mod parse;
 pub mod protect;
 pub mod spec;
+pub mod strict;
 pub mod turn;
 
 /// The user line for a message, as stream-json input wants it.

@@ -7,7 +7,7 @@ use crate::store::SessionRow;
 use crate::tmux::quote::arg;
 use std::sync::Arc;
 use warren_proto::{
-    AdoptRequest, ApiError, ErrorCode, EventKind, SessionInfo, SessionName, SessionState, Signal,
+    AdoptRequest, ApiError, ErrorCode, SessionInfo, SessionName, SessionState, Signal,
 };
 
 /// Adopts and answers the new session's status.
@@ -92,14 +92,6 @@ pub async fn run(d: &Arc<Daemon>, req: AdoptRequest) -> Result<SessionInfo, ApiE
     }
     let (h, rx) = SessionHandle::new(row, dir, profile, 0);
     d.start_session(h.clone(), rx);
-    if let Err(e) = d.bus.publish(
-        &id,
-        name.as_str(),
-        EventKind::Created {
-            profile: profile_name,
-        },
-    ) {
-        tracing::error!("storing event: {e}");
-    }
+    d.announce_created(&h);
     Ok(h.info(d.config.stale_after_secs))
 }

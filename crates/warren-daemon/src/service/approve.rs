@@ -2,9 +2,9 @@
 //! only ways to answer one (`send` never types into a dialog). A session may not answer its
 //! own dialogs.
 
-use super::caller::Caller;
 use crate::claude::screen::{self, DialogKind};
 use crate::daemon::Daemon;
+use crate::ops::policy::Caller;
 use crate::session::status::Next;
 use crate::session::{Cmd, SessionHandle};
 use std::sync::Arc;
@@ -92,7 +92,7 @@ fn yes_no(dl: &screen::Dialog) -> (Option<usize>, Option<usize>) {
 }
 
 async fn press(h: &SessionHandle, keys: Vec<String>, then: Next) -> Result<(), ApiError> {
-    super::headless_of::ask(h, |reply| Cmd::Answer { keys, then, reply }).await
+    crate::ops::headless_of::ask(h, |reply| Cmd::Answer { keys, then, reply }).await
 }
 
 /// `approve NAME [--always]`.
@@ -174,7 +174,7 @@ pub async fn deny(
     )
     .await?;
     let message = match message.filter(|m| !m.trim().is_empty()) {
-        Some(m) => Some(super::send::interactive(d, &h, m, None).await?),
+        Some(m) => Some(crate::ops::input::interactive(d, &h, m, None).await?),
         None => None,
     };
     Ok(AnswerResult {

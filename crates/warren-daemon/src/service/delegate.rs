@@ -1,8 +1,8 @@
 //! `delegate` and `continue`: spawn (or reuse) a session with the safety net, send the task,
 //! wait, and answer claude-multi-session's structured result.
 
-use super::caller::Caller;
 use crate::daemon::Daemon;
+use crate::ops::policy::Caller;
 use crate::session::SessionHandle;
 use std::sync::Arc;
 use warren_proto::{
@@ -47,8 +47,8 @@ pub async fn run(
         watchdog_secs: req.watchdog_secs,
         ..SpawnRequest::new(req.name.clone())
     };
-    let (h, _) = super::spawn::create(d, &spawn, caller, None, Vec::new()).await?;
-    let answer = super::turn::submit(d, &h, task, false, false, req.timeout_ms).await?;
+    let (h, _) = crate::ops::new_headless::create(d, &spawn, caller, None, Vec::new()).await?;
+    let answer = crate::ops::turns::submit(d, &h, task, false, false, req.timeout_ms).await?;
     result(d, &h, &answer)
 }
 
@@ -60,11 +60,11 @@ pub async fn continue_task(
     message: String,
     timeout_ms: Option<u64>,
 ) -> Result<DelegateResult, ApiError> {
-    let h = super::headless_of::lookup(d, key)?;
+    let h = crate::ops::headless_of::lookup(d, key)?;
     if h.ended() {
-        super::resume::revive(d, &h).await?;
+        crate::ops::revive::revive(d, &h).await?;
     }
-    let answer = super::turn::submit(d, &h, message, false, false, timeout_ms).await?;
+    let answer = crate::ops::turns::submit(d, &h, message, false, false, timeout_ms).await?;
     result(d, &h, &answer)
 }
 

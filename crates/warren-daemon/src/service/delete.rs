@@ -1,7 +1,7 @@
 //! `delete`: removes a finished session's record, interactions and files (409 while live).
 
-use super::caller::Caller;
 use crate::daemon::Daemon;
+use crate::ops::policy::Caller;
 use std::sync::Arc;
 use warren_proto::{ApiError, Done, ErrorCode};
 
@@ -17,7 +17,7 @@ pub async fn run(d: &Arc<Daemon>, key: &str, caller: &Caller) -> Result<Done, Ap
         )
         .with_hint(format!("warren stop {0}  (or: warren kill {0})", h.name)));
     }
-    super::cleanup::remove(d, &h).await?;
+    crate::ops::end::remove(d, &h).await?;
     Ok(Done {
         name: h.name.to_string(),
         state: "deleted".into(),

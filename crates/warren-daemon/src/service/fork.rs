@@ -2,12 +2,12 @@
 //! --fork-session`). Into another working directory, the transcript is carried over first,
 //! because Claude Code looks for a conversation under its cwd.
 
-use super::caller::Caller;
-use super::spawn::{ForkFrom, SpawnAnswer, create};
 use crate::daemon::Daemon;
 use crate::headless::transcript_path;
+use crate::ops::new_headless::{ForkFrom, create};
+use crate::ops::policy::Caller;
 use std::sync::Arc;
-use warren_proto::{ApiError, ErrorCode, ForkRequest, SpawnRequest};
+use warren_proto::{ApiError, ErrorCode, ForkRequest, SpawnAnswer, SpawnRequest};
 
 /// Forks and, with a message, answers its result.
 pub async fn run(
@@ -16,7 +16,7 @@ pub async fn run(
     req: ForkRequest,
     caller: &Caller,
 ) -> Result<SpawnAnswer, ApiError> {
-    let src = super::headless_of::lookup(d, key)?;
+    let src = crate::ops::headless_of::lookup(d, key)?;
     let hrow = src
         .headless()
         .ok_or_else(|| ApiError::internal("no headless row"))?;
@@ -31,7 +31,7 @@ pub async fn run(
     })?;
     let src_cwd = src.row().cwd;
     let cwd = req.work_dir.clone().unwrap_or_else(|| src_cwd.clone());
-    let env = super::new::read_env(&src.dir);
+    let env = crate::session::env::read_env(&src.dir);
     if cwd != src_cwd {
         let config = hrow.config_dir.clone().ok_or_else(|| {
             ApiError::new(
@@ -71,11 +71,13 @@ pub async fn run(
     let extra = vec!["--resume".into(), agent_id, "--fork-session".into()];
     let (h, notices) = create(d, &spawn, caller, Some(from), extra).await?;
     let turn = match req.message.filter(|m| !m.is_empty()) {
-        Some(m) => Some(super::turn::submit(d, &h, m, false, req.no_wait, req.timeout_ms).await?),
+        Some(m) => {
+            Some(crate::ops::turns::submit(d, &h, m, false, req.no_wait, req.timeout_ms).await?)
+        }
         None => None,
     };
     Ok(SpawnAnswer {
-        session: super::status::one(d, &h.id)?,
+        session: crate::ops::view::one(d, &h.id)?,
         turn,
         notices,
     })

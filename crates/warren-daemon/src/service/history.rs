@@ -6,7 +6,7 @@ use warren_proto::{ApiError, History};
 
 /// The interactions, oldest first, and totals.
 pub fn run(d: &Arc<Daemon>, key: &str) -> Result<History, ApiError> {
-    let h = super::headless_of::lookup(d, key)?;
+    let h = crate::ops::headless_of::lookup(d, key)?;
     let interactions = d.store.interactions(&h.id).map_err(ApiError::internal)?;
     Ok(History {
         name: h.name.to_string(),

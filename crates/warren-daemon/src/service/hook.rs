@@ -10,7 +10,7 @@ use warren_proto::{ApiError, ErrorCode, HookAnswer, HookReport};
 /// Hands the report to the session's actor.
 pub async fn run(
     d: &Arc<Daemon>,
-    caller: &super::caller::Caller,
+    caller: &crate::ops::policy::Caller,
     report: HookReport,
 ) -> Result<HookAnswer, ApiError> {
     let h = caller.session(d).ok_or_else(|| {

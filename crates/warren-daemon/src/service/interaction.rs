@@ -14,7 +14,7 @@ pub async fn run(
     seq: u64,
     wait_ms: Option<u64>,
 ) -> Result<Interaction, ApiError> {
-    let h = super::headless_of::lookup(d, key)?;
+    let h = crate::ops::headless_of::lookup(d, key)?;
     let get = || {
         d.store
             .interaction(&h.id, seq)
@@ -32,8 +32,8 @@ pub async fn run(
         return Ok(i);
     }
     let mut rx = h.watch();
-    let timeout = super::timeout_of(wait_ms, Duration::from_secs(30));
-    super::wait_progress(&mut rx, timeout, |p| {
+    let timeout = crate::ops::timeout_of(wait_ms, Duration::from_secs(30));
+    crate::ops::wait_progress(&mut rx, timeout, |p| {
         p.turn >= seq || crate::session::agent_gone(p.state, true)
     })
     .await;

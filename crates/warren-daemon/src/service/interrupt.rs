@@ -14,6 +14,6 @@ pub async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
             format!("session {} is {}: nothing to interrupt", h.name, h.state()),
         ));
     }
-    super::headless_of::ask(&h, |reply| Cmd::Interrupt { reply }).await?;
-    super::status::one(d, &h.id)
+    crate::ops::headless_of::ask(&h, |reply| Cmd::Interrupt { reply }).await?;
+    crate::ops::view::one(d, &h.id)
 }

@@ -1,8 +1,8 @@
 //! `pause`: input is held from now on; the state becomes `paused` when the current turn
 //! ends, and the limit clocks stop.
 
-use super::headless_of::{ask, lookup};
 use crate::daemon::Daemon;
+use crate::ops::headless_of::{ask, lookup};
 use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, SessionInfo};
@@ -13,5 +13,5 @@ pub async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
     if !h.ended() {
         ask(&h, |reply| Cmd::Pause { reply }).await?;
     }
-    super::status::one(d, &h.id)
+    crate::ops::view::one(d, &h.id)
 }

@@ -4,46 +4,13 @@
 //! config dir). `handback` quits that agent cleanly when it is idle (`/exit`) and resumes the
 //! headless one. While taken over, the headless session refuses input and resume.
 
-use super::caller::Caller;
 use crate::daemon::Daemon;
-use crate::session::SessionHandle;
-use std::path::Path;
+use crate::ops::policy::Caller;
+use crate::ops::revive::{TAKEOVER_FILE as FILE, refuse_if_taken_over, revive, taken_over_by};
+use crate::ops::{end, input, new_tmux, view};
 use std::sync::Arc;
 use std::time::Duration;
 use warren_proto::{ApiError, ErrorCode, NewRequest, SessionInfo, SessionName, SessionState};
-
-const FILE: &str = "takeover.json";
-
-/// The interactive session a headless one was taken over by, if it was.
-pub fn taken_over_by(dir: &Path) -> Option<String> {
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join(FILE)).ok()?).ok()?;
-    v.get("tui")?.as_str().map(String::from)
-}
-
-/// Refuses input to a headless session while a person holds its conversation in tmux.
-pub fn refuse_if_taken_over(d: &Daemon, h: &SessionHandle) -> Result<(), ApiError> {
-    let Some(tui) = taken_over_by(&h.dir) else {
-        return Ok(());
-    };
-    let live = d
-        .registry
-        .resolve(&tui)
-        .is_some_and(|t| !t.state().is_terminal());
-    if !live {
-        // The interactive agent ended without a handback: the conversation is free again.
-        let _ = std::fs::remove_file(h.dir.join(FILE));
-        return Ok(());
-    }
-    Err(ApiError::new(
-        ErrorCode::Conflict,
-        format!(
-            "session {} is taken over in tmux by another session",
-            h.name
-        ),
-    )
-    .with_hint(format!("`warren handback {}` first", h.name)))
-}
 
 fn tui_name(name: &SessionName) -> Result<SessionName, ApiError> {
     let base: String = name.as_str().chars().take(60).collect();
@@ -56,7 +23,7 @@ pub async fn takeover(
     key: &str,
     caller: &Caller,
 ) -> Result<SessionInfo, ApiError> {
-    let h = super::headless_of::lookup(d, key)?;
+    let h = crate::ops::headless_of::lookup(d, key)?;
     refuse_if_taken_over(d, &h)?;
     let hrow = h
         .headless()
@@ -72,10 +39,11 @@ pub async fn takeover(
         )));
     };
     if !h.ended() {
-        super::stop::run(d, &h.id, false, caller).await?;
+        caller.may_end(d, &h)?;
+        end::stop(d, &h, false).await?;
     }
     let mut rx = h.watch();
-    super::wait_progress(&mut rx, Duration::from_secs(30), |p| {
+    crate::ops::wait_progress(&mut rx, Duration::from_secs(30), |p| {
         crate::session::agent_gone(p.state, true)
     })
     .await;
@@ -86,7 +54,7 @@ pub async fn takeover(
         ));
     }
     let name = tui_name(&h.name)?;
-    let mut env = super::new::read_env(&h.dir);
+    let mut env = crate::session::env::read_env(&h.dir);
     env.remove(warren_proto::SESSION_TOKEN_ENV);
     if let Some(cfg) = &hrow.config_dir {
         env.insert("CLAUDE_CONFIG_DIR".into(), cfg.clone());
@@ -107,7 +75,7 @@ pub async fn takeover(
         serde_json::json!({ "tui": name.as_str() }).to_string(),
     )
     .map_err(|e| d.disk_error(&h, e))?;
-    match super::new::run(d, req, None).await {
+    match new_tmux::create(d, req, None).await {
         Ok(info) => Ok(info),
         Err(e) => {
             let _ = std::fs::remove_file(h.dir.join(FILE));
@@ -122,7 +90,7 @@ pub async fn handback(
     key: &str,
     caller: &Caller,
 ) -> Result<SessionInfo, ApiError> {
-    let h = super::headless_of::lookup(d, key)?;
+    let h = crate::ops::headless_of::lookup(d, key)?;
     let tui = taken_over_by(&h.dir).ok_or_else(|| {
         ApiError::new(
             ErrorCode::Conflict,
@@ -147,7 +115,7 @@ pub async fn handback(
             .with_hint(format!("`warren wait {} --state idle`", t.name)));
         }
         // A clean quit: Claude Code writes its transcript and fires SessionEnd.
-        super::send::run(
+        input::send(
             d,
             t.name.as_str(),
             warren_proto::SendRequest {
@@ -158,7 +126,7 @@ pub async fn handback(
             None,
         )
         .await?;
-        super::keys::run(
+        input::keys(
             d,
             t.name.as_str(),
             warren_proto::KeysRequest {
@@ -167,7 +135,8 @@ pub async fn handback(
         )
         .await?;
         let mut rx = t.watch();
-        super::wait_progress(&mut rx, Duration::from_secs(20), |p| p.state.is_terminal()).await;
+        crate::ops::wait_progress(&mut rx, Duration::from_secs(20), |p| p.state.is_terminal())
+            .await;
         if !t.state().is_terminal() {
             return Err(ApiError::new(
                 ErrorCode::Conflict,
@@ -177,6 +146,6 @@ pub async fn handback(
     }
     std::fs::remove_file(h.dir.join(FILE)).map_err(|e| d.disk_error(&h, e))?;
     let _ = caller;
-    super::resume::revive(d, &h).await?;
-    super::status::one(d, &h.id)
+    revive(d, &h).await?;
+    view::one(d, &h.id)
 }

@@ -1,9 +1,9 @@
 //! `wait`: a regex (the current screen first, then new output) or a state.
 
-use super::{timeout_of, wait_progress};
 use crate::daemon::Daemon;
+use crate::ops::ack::follow;
+use crate::ops::{timeout_of, wait_progress};
 use crate::outlog;
-use crate::session::SessionHandle;
 use crate::session::matcher::LineMatcher;
 use regex::Regex;
 use std::sync::Arc;
@@ -54,32 +54,4 @@ pub async fn run(d: &Arc<Daemon>, key: &str, req: WaitRequest) -> Result<WaitAns
         state: h.state(),
         offset: h.offset(),
     })
-}
-
-/// Follows output from `from` until a line matches or the timeout passes (or the session has
-/// ended and its output is all read).
-pub async fn follow(h: &SessionHandle, from: u64, re: Regex, timeout: Duration) -> Option<String> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut matcher = LineMatcher::new(re);
-    let mut cursor = from;
-    let mut rx = h.watch();
-    loop {
-        rx.borrow_and_update();
-        while let Ok(read) = outlog::read_range(&h.dir, cursor, 256 * 1024) {
-            if read.data.is_empty() {
-                break;
-            }
-            cursor = read.offset + read.data.len() as u64;
-            if let Some(line) = matcher.feed(&read.data) {
-                return Some(line);
-            }
-        }
-        if h.state().is_terminal() && cursor >= h.offset() {
-            return None;
-        }
-        match tokio::time::timeout_at(deadline, rx.changed()).await {
-            Ok(Ok(())) => {}
-            _ => return None,
-        }
-    }
 }

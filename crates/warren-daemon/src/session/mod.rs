@@ -5,6 +5,7 @@ pub mod actor;
 mod attention;
 pub mod claude;
 pub mod clocks;
+pub mod env;
 pub mod inputs;
 pub mod matcher;
 pub mod status;
