@@ -4,16 +4,14 @@
 //! This file only declares the modules and says what other crates may use; the layering
 //! (which module may import which) is in docs/ARCHITECTURE.md and checked by `.ci/lint`.
 
+pub mod agents;
 pub mod api;
 pub mod bus;
-pub mod claude;
 mod components;
 pub mod config;
 mod daemon;
-pub mod headless;
 pub mod holder;
 mod lifecycle;
-pub mod monitor;
 pub mod ops;
 pub mod outlog;
 pub mod paths;
@@ -21,6 +19,7 @@ pub mod profiles;
 pub mod reconcile;
 pub mod recorder;
 pub mod registry;
+pub mod runtime;
 pub mod service;
 pub mod session;
 pub mod store;

@@ -40,9 +40,42 @@ pub struct ProfileConfig {
     pub watchdog_secs: Option<u64>,
     /// Headless watchdog while a tool runs (default 3600 s): long tests and installs are healthy.
     pub tool_timeout_secs: Option<u64>,
-    /// The program is Claude Code: warren adds its hooks and status line (`--settings`), picks
-    /// its `--session-id`, and hooks drive the status.
+    /// What drives the status: `"screen"` (patterns and quiescence, the default) or
+    /// `"claude-hooks"` (the program is Claude Code: warren adds its hooks and status line with
+    /// `--settings`, picks its `--session-id`, and hooks drive the status).
+    pub status: Option<StatusSource>,
+    /// The JSON stream the program speaks when spawned headless (`"claude"`: stream-json).
+    pub stream: Option<StreamKind>,
+    /// The tmux key that interrupts a turn (default `C-c`; Claude Code's is `Escape`).
+    pub interrupt_key: Option<String>,
+    /// The older spelling of `status = "claude-hooks"` (still read).
     pub hooks: Option<bool>,
+}
+
+/// What drives a tmux session's status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatusSource {
+    /// The profile's screen patterns and output quiescence.
+    #[default]
+    Screen,
+    /// Claude Code's hooks (see [`crate::agents::claude`]), the screen as confirmation.
+    ClaudeHooks,
+}
+
+impl StatusSource {
+    /// Whether the agent's own hooks report its status and acknowledge its input.
+    pub fn hooks(self) -> bool {
+        !matches!(self, Self::Screen)
+    }
+}
+
+/// The JSON stream a headless agent speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StreamKind {
+    /// Claude Code's `--output-format stream-json` (see [`crate::agents::claude::stream`]).
+    Claude,
 }
 
 /// A screen class a pattern says.
@@ -90,8 +123,12 @@ pub struct Profile {
     pub watchdog_secs: u64,
     /// Headless watchdog while a tool runs.
     pub tool_timeout_secs: u64,
-    /// Claude Code with warren's hooks.
-    pub hooks: bool,
+    /// What drives its status.
+    pub status: StatusSource,
+    /// The JSON stream it speaks headless, if it has one.
+    pub stream: Option<StreamKind>,
+    /// The tmux key that interrupts a turn.
+    pub interrupt_key: String,
 }
 
 impl Profile {
@@ -125,7 +162,13 @@ impl Profile {
             reads_screen,
             watchdog_secs: c.watchdog_secs.unwrap_or(600),
             tool_timeout_secs: c.tool_timeout_secs.unwrap_or(3600),
-            hooks: c.hooks.unwrap_or(false),
+            status: match (c.status, c.hooks) {
+                (Some(s), _) => s,
+                (None, Some(true)) => StatusSource::ClaudeHooks,
+                (None, _) => StatusSource::Screen,
+            },
+            stream: c.stream,
+            interrupt_key: c.interrupt_key.clone().unwrap_or_else(|| "C-c".into()),
         })
     }
 
@@ -191,7 +234,9 @@ fn builtin(claude: &str) -> BTreeMap<String, ProfileConfig> {
             idle_on_quiescence: Some(false),
             running_on_output: Some(false),
             model_flag: Some("--model".into()),
-            hooks: Some(true),
+            status: Some(StatusSource::ClaudeHooks),
+            stream: Some(StreamKind::Claude),
+            interrupt_key: Some("Escape".into()),
             ..Default::default()
         },
     );
@@ -277,6 +322,44 @@ mod tests {
             class("e4_dialog_bypass_permissions.txt"),
             Some(ScreenClass::Waiting)
         );
+    }
+
+    #[test]
+    fn profiles_say_in_words_what_drives_them() {
+        use figment::providers::Format as _;
+        let p = Profiles::new("claude", &BTreeMap::new()).unwrap();
+        let c = p.get("claude").unwrap();
+        assert_eq!(c.status, StatusSource::ClaudeHooks);
+        assert_eq!(c.stream, Some(StreamKind::Claude));
+        assert_eq!(c.interrupt_key, "Escape");
+        let sh = p.get("shell").unwrap();
+        assert_eq!(
+            (sh.status, sh.stream, sh.interrupt_key.as_str()),
+            (StatusSource::Screen, None, "C-c")
+        );
+        let toml = |t: &str| -> BTreeMap<String, ProfileConfig> {
+            let v: BTreeMap<String, ProfileConfig> =
+                figment::Figment::from(figment::providers::Toml::string(t))
+                    .extract()
+                    .unwrap();
+            v
+        };
+        // A user's agent: the words, and the older `hooks = true` still read.
+        let user = toml(
+            "[mine]\ncommand = [\"x\"]\nstatus = \"claude-hooks\"\nstream = \"claude\"\ninterrupt_key = \"C-g\"\n[old]\ncommand = [\"y\"]\nhooks = true\n",
+        );
+        let p = Profiles::new("claude", &user).unwrap();
+        let mine = p.get("mine").unwrap();
+        assert_eq!(
+            (mine.status, mine.stream, mine.interrupt_key.as_str()),
+            (StatusSource::ClaudeHooks, Some(StreamKind::Claude), "C-g")
+        );
+        assert_eq!(p.get("old").unwrap().status, StatusSource::ClaudeHooks);
+        let bad: Result<BTreeMap<String, ProfileConfig>, _> = figment::Figment::from(
+            figment::providers::Toml::string("[x]\nstatus = \"hooks-of-my-own\"\n"),
+        )
+        .extract();
+        assert!(bad.is_err(), "an unknown status source is refused");
     }
 
     #[test]

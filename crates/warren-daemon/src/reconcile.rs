@@ -52,17 +52,17 @@ pub async fn run(d: &Arc<Daemon>, fresh_recorder: bool) -> anyhow::Result<()> {
             let _ = std::fs::remove_dir_all(&dir);
             continue;
         }
-        let (h, rx) = SessionHandle::new(row.clone(), dir, profile, offset);
-        if let Some(l) = limits.remove(&row.id) {
-            h.set_tmux_limits(l);
+        let (h, rx) = SessionHandle::new_tmux(row.clone(), dir, profile, offset);
+        if let (Some(l), Some(t)) = (limits.remove(&row.id), h.tmux()) {
+            t.set_limits(l);
         }
         if !row.state.is_terminal() {
             settle(d, &h, &row, pane).await;
         }
-        d.start_session(h, rx);
+        crate::runtime::start_tmux(d, h, rx);
     }
     if fresh_recorder {
-        crate::monitor::repipe_live(d).await;
+        crate::runtime::tmux::watchers::repipe_live(d).await;
     }
     Ok(())
 }
@@ -83,8 +83,13 @@ fn adopt_headless(
         return;
     };
     let offset = outlog::total_len(&dir).unwrap_or(0);
-    let (h, rx) = SessionHandle::new(row.clone(), dir.clone(), profile, offset);
-    h.set_headless(|x| *x = hrow.clone());
+    // A row that never got its headless part (the daemon died in between) is shown with an
+    // empty one, and marked failed below.
+    let headless = hrow.clone().unwrap_or_else(|| crate::store::HeadlessRow {
+        session_id: row.id.clone(),
+        ..Default::default()
+    });
+    let (h, rx) = SessionHandle::new_headless(row.clone(), headless, dir.clone(), profile, offset);
     if !crate::session::agent_gone(row.state, true) {
         let holder_started = crate::holder::read_info(&dir).is_some();
         if hrow.is_none() || (!holder_started && crate::holder::read_exit(&dir).is_none()) {
@@ -98,7 +103,7 @@ fn adopt_headless(
             );
         }
     }
-    d.start_session(h, rx);
+    crate::runtime::start_headless(d, h, rx);
 }
 
 fn find_pane<'a>(panes: &'a [PaneRow], row: &SessionRow) -> Option<&'a PaneRow> {

@@ -67,7 +67,7 @@ fn main() {
         event,
     } = &cli.cmd
     {
-        if let Some(out) = warren_daemon::claude::hook::run_hook(home, session, event) {
+        if let Some(out) = warren_daemon::agents::claude::hook::run_hook(home, session, event) {
             println!("{out}");
         }
         std::process::exit(exit::OK);
@@ -75,7 +75,7 @@ fn main() {
     if let Cmd::Statusline { home, session } = &cli.cmd {
         print!(
             "{}",
-            warren_daemon::claude::hook::run_statusline(home, session)
+            warren_daemon::agents::claude::hook::run_statusline(home, session)
         );
         std::process::exit(exit::OK);
     }
@@ -84,7 +84,7 @@ fn main() {
         // not let the tool through silently: exit 2 blocks it, with the reason on stderr.
         let mut input = String::new();
         let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut input);
-        let code = match warren_daemon::headless::protect::guard(rules, &input) {
+        let code = match warren_daemon::runtime::headless::protect::guard(rules, &input) {
             Ok(Some(deny)) => {
                 println!("{deny}");
                 exit::OK

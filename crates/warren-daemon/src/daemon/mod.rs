@@ -10,8 +10,8 @@ use crate::config::Config;
 use crate::paths::Paths;
 use crate::profiles::Profiles;
 use crate::registry::Registry;
+use crate::session::SessionHandle;
 use crate::session::status::Next;
-use crate::session::{SessionHandle, actor, tail};
 use crate::store::{Store, now_ms};
 use crate::tmux::{Tmux, TmuxError};
 use crate::watch::Watcher;
@@ -124,7 +124,7 @@ impl Daemon {
 
     /// Records a breach of the safety net: stored, then published as a `violation` event.
     pub fn record_violation(&self, h: &SessionHandle, kind: &str, message: &str) {
-        self.store_violation(h, crate::session::clocks::violation(kind, message));
+        self.store_violation(h, violation(kind, message));
     }
 
     /// Stores and publishes a violation.
@@ -159,29 +159,6 @@ impl Daemon {
         tracing::error!(session = %h.name, "disk: {e}");
         ApiError::internal(format!("cannot write in {}: {e}", h.dir.display()))
             .with_hint("free disk space; recorded output is kept")
-    }
-
-    /// Registers a session and starts its tasks (actor and tail for live ones).
-    pub fn start_session(
-        self: &Arc<Self>,
-        h: Arc<SessionHandle>,
-        rx: tokio::sync::mpsc::UnboundedReceiver<actor::Cmd>,
-    ) {
-        self.registry.insert(h.clone());
-        if let Err(e) = self.watcher.watch_session(&h.dir, h.wake.clone()) {
-            tracing::warn!(session = %h.name, "cannot watch output: {e}");
-        }
-        if h.is_headless() {
-            // The headless actor reads its own stream (it parses what the tail would publish).
-            if !h.ended() {
-                tokio::spawn(crate::headless::actor::run(self.clone(), h, rx));
-            }
-            return;
-        }
-        tokio::spawn(tail::run(self.clone(), h.clone()));
-        if !h.state().is_terminal() {
-            tokio::spawn(actor::run(self.clone(), h, rx));
-        }
     }
 
     /// A profile by name; 400 naming the known ones.
@@ -240,5 +217,16 @@ impl Daemon {
             self.config.log_keep_segments,
             sh(&self.paths.recorder_socket.to_string_lossy())
         )
+    }
+}
+
+/// A violation as stored and published (shared with headless sessions).
+fn violation(kind: &str, message: &str) -> warren_proto::Violation {
+    warren_proto::Violation {
+        kind: kind.into(),
+        message: message.into(),
+        at: crate::store::rfc3339(now_ms()),
+        tool: None,
+        path: None,
     }
 }

@@ -6,7 +6,7 @@ use super::headless_of::ask;
 use super::wait_progress;
 use crate::daemon::Daemon;
 use crate::session::status::Next;
-use crate::session::{Cmd, SessionHandle, agent_gone};
+use crate::session::{HeadlessCmd, Runtime, SessionHandle, TmuxCmd, agent_gone};
 use std::sync::Arc;
 use std::time::Duration;
 use warren_proto::{ApiError, EventKind, SessionState, Signal};
@@ -18,7 +18,11 @@ pub async fn kill(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiErro
         return Ok(());
     }
     let (reply, rx) = tokio::sync::oneshot::channel();
-    if h.send(Cmd::Kill { reply }) {
+    let sent = match h.runtime() {
+        Runtime::Tmux(t) => t.send(TmuxCmd::Kill { reply }),
+        Runtime::Headless(x) => x.send(HeadlessCmd::Kill { reply }),
+    };
+    if sent {
         if let Ok(r) = rx.await {
             r?;
         }
@@ -44,7 +48,7 @@ pub async fn stop(d: &Arc<Daemon>, h: &Arc<SessionHandle>, done: bool) -> Result
                 if let Err(e) = d.store.save_headless(&row) {
                     tracing::error!(session = %h.name, "storing the finish: {e}");
                 }
-                h.set_headless(|x| *x = Some(row));
+                h.set_headless(|x| *x = row);
             }
             d.transition(
                 h,
@@ -57,7 +61,7 @@ pub async fn stop(d: &Arc<Daemon>, h: &Arc<SessionHandle>, done: bool) -> Result
         }
         return Ok(());
     }
-    ask(h, |reply| Cmd::Stop { done, reply }).await?;
+    ask(h, |reply| HeadlessCmd::Stop { done, reply }).await?;
     let mut rx = h.watch();
     let wait = Duration::from_secs(d.config.exit_timeout_secs + 10);
     wait_progress(&mut rx, wait, |p| agent_gone(p.state, true)).await;

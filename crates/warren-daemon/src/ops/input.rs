@@ -5,7 +5,7 @@
 use super::ack::acknowledge;
 use super::timeout_of;
 use crate::daemon::Daemon;
-use crate::session::Cmd;
+use crate::session::TmuxCmd;
 use regex::Regex;
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,7 +51,7 @@ pub async fn send(
         )
         .with_hint(format!("see `warren status {}`", h.name)));
     }
-    if h.profile.hooks && req.enter != Some(false) {
+    if h.profile.status.hooks() && req.enter != Some(false) {
         let mut answer = interactive(d, &h, req.text, idem).await?;
         if let Some(re) = re {
             let timeout = timeout_of(req.timeout_ms, Duration::from_secs(30));
@@ -81,10 +81,12 @@ pub async fn send(
         }
     }
     let (reply, rx) = tokio::sync::oneshot::channel();
-    if !h.send(Cmd::Send {
-        text: req.text,
-        enter: req.enter.unwrap_or(true),
-        reply,
+    if !h.tmux().is_some_and(|t| {
+        t.send(TmuxCmd::Send {
+            text: req.text,
+            enter: req.enter.unwrap_or(true),
+            reply,
+        })
     }) {
         return Err(ApiError::new(
             ErrorCode::Conflict,
@@ -213,7 +215,10 @@ pub async fn interactive(
             .idem_complete(k, &serde_json::json!({ "input_seq": seq }).to_string());
     }
     let (reply, rx) = tokio::sync::oneshot::channel();
-    if !h.send(Cmd::Input { seq, reply }) {
+    if !h
+        .tmux()
+        .is_some_and(|t| t.send(TmuxCmd::Input { seq, reply }))
+    {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             format!("session {} has ended", h.name),
@@ -228,7 +233,7 @@ pub async fn interactive(
 
 /// What is known of input `seq` now (a retry with its key, or an answer that took too long).
 async fn present(d: &Daemon, h: &crate::session::SessionHandle, seq: u64) -> SendAnswer {
-    use crate::session::inputs::answer;
+    use crate::agents::claude::inputs::answer;
     match d.store.input(&h.id, seq) {
         Ok(Some(row)) => {
             let ack = match row.state.as_str() {
@@ -268,17 +273,30 @@ pub async fn keys(d: &Arc<Daemon>, key: &str, req: KeysRequest) -> Result<SendAn
         ));
     }
     let h = d.lookup(key)?;
-    let (reply, rx) = tokio::sync::oneshot::channel();
-    if h.state().is_terminal()
-        || !h.send(Cmd::Keys {
-            keys: req.keys,
-            reply,
-        })
-    {
-        return Err(ApiError::new(
+    let ended = || {
+        ApiError::new(
             ErrorCode::Conflict,
             format!("session {} has ended ({})", h.name, h.state()),
+        )
+    };
+    if h.state().is_terminal() {
+        return Err(ended());
+    }
+    let Some(t) = h.tmux() else {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "session {} is headless: it takes messages, not keys",
+                h.name
+            ),
         ));
+    };
+    let (reply, rx) = tokio::sync::oneshot::channel();
+    if !t.send(TmuxCmd::Keys {
+        keys: req.keys,
+        reply,
+    }) {
+        return Err(ended());
     }
     let before = rx
         .await

@@ -4,9 +4,11 @@
 
 use super::limits::{normalize, validate_limits, with_defaults};
 use super::policy::{Caller, hash, new_token};
+use crate::agents::claude::spec;
 use crate::daemon::Daemon;
-use crate::headless::strict::write_guard;
-use crate::headless::{launch, spec};
+use crate::profiles::StreamKind;
+use crate::runtime::headless::launch;
+use crate::runtime::headless::strict::write_guard;
 use crate::session::SessionHandle;
 use crate::session::status::Next;
 use crate::store::{HeadlessRow, HeadlessSpec, SessionRow};
@@ -34,6 +36,14 @@ pub async fn create(
     let cwd = super::working_dir("work_dir", req.work_dir.as_deref())?;
     let profile_name = req.profile.clone().unwrap_or_else(|| "claude".into());
     let profile = d.profile(&profile_name)?;
+    // The stream the agent speaks picks how its argv is built and its output read.
+    let Some(StreamKind::Claude) = profile.stream else {
+        return Err(ApiError::bad_field(
+            "profile",
+            format!("profile {profile_name} speaks no JSON stream, so it cannot run headless"),
+        )
+        .with_hint("use `warren new` for it (tmux), or a profile with stream = \"claude\""));
+    };
     let program = req
         .program
         .clone()
@@ -60,7 +70,7 @@ pub async fn create(
             }
             if let Some(max) = prow.as_ref().and_then(|r| r.limits.max_cost) {
                 let spent = parent.row().cost.unwrap_or(0.0)
-                    + crate::headless::descendants_cost(d, &parent.id);
+                    + crate::runtime::headless::descendants_cost(d, &parent.id);
                 let remaining = (max - spent).max(0.0);
                 limits.max_cost = Some(limits.max_cost.map_or(remaining, |m| m.min(remaining)));
             }
@@ -99,7 +109,7 @@ pub async fn create(
         .map_err(|e| ApiError::internal(format!("storing the environment: {e}")))?;
     let mut argv = argv_base.clone();
     argv.extend(extra_args);
-    let config_dir = crate::headless::config_dir(&env);
+    let config_dir = crate::agents::claude::config_dir(&env);
     let hrow = HeadlessRow {
         session_id: id.clone(),
         spec: HeadlessSpec {
@@ -137,8 +147,7 @@ pub async fn create(
     d.store
         .insert_headless(&row, &hrow, &hash(&token))
         .map_err(|e| ApiError::internal(format!("storing the session: {e}")))?;
-    let (h, rx) = SessionHandle::new(row.clone(), dir.clone(), profile.clone(), 0);
-    h.set_headless(|x| *x = Some(hrow));
+    let (h, rx) = SessionHandle::new_headless(row.clone(), hrow, dir.clone(), profile.clone(), 0);
     d.registry.insert(h.clone());
     d.announce_created(&h);
     match launch::start(d, &dir, &row.cwd, &env, &argv, &id).await {
@@ -158,6 +167,6 @@ pub async fn create(
             return Err(e);
         }
     }
-    d.start_session(h.clone(), rx);
+    crate::runtime::start_headless(d, h.clone(), rx);
     Ok((h, notices))
 }

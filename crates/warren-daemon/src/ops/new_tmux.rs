@@ -41,7 +41,7 @@ pub async fn create(
             req.limits.clone(),
             &d.config.limits,
         )),
-        profile.hooks,
+        profile.status.hooks(),
     )?;
     let mut env = session_env(&req, &profile.env)?;
     // Its identity: requests made from inside it carry this token (never stored in clear).
@@ -67,7 +67,7 @@ pub async fn create(
     let id = uuid::Uuid::now_v7().to_string();
     let dir = d.paths.session_dir(&id);
     // Claude Code: warren picks its session id and adds its hooks and status line.
-    let agent_session = profile.hooks.then(|| {
+    let agent_session = profile.status.hooks().then(|| {
         req.resume
             .clone()
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
@@ -82,7 +82,7 @@ pub async fn create(
         argv.push(sid.clone());
         argv.push("--settings".into());
         argv.push(
-            dir.join(crate::claude::settings::FILE)
+            dir.join(crate::agents::claude::settings::FILE)
                 .to_string_lossy()
                 .into_owned(),
         );
@@ -108,13 +108,13 @@ pub async fn create(
     if let Some(sid) = &agent_session {
         prepare_claude(d, &req, &id, &dir, &cwd, &env, &argv, sid)?;
     }
-    let hooks_prompt = profile.hooks.then(|| req.prompt.clone()).flatten();
+    let hooks_prompt = profile.status.hooks().then(|| req.prompt.clone()).flatten();
     let row = SessionRow {
         cwd: cwd.to_string_lossy().into_owned(),
         command: argv.clone(),
         gate: format!("warren-gate-{id}"),
         job_slug: req.job_slug.clone(),
-        pending_prompt: (!profile.hooks)
+        pending_prompt: (!profile.status.hooks())
             .then(|| req.prompt.clone())
             .flatten()
             .filter(|p| !p.is_empty()),
@@ -152,9 +152,11 @@ pub async fn create(
             .map_err(|e| ApiError::internal(format!("storing the limits: {e}")))?;
     }
     d.fault("new-after-row");
-    let (h, rx) = SessionHandle::new(row.clone(), dir.clone(), profile.clone(), 0);
-    h.set_tmux_limits(limits);
-    d.start_session(h.clone(), rx);
+    let (h, rx) = SessionHandle::new_tmux(row.clone(), dir.clone(), profile.clone(), 0);
+    if let Some(t) = h.tmux() {
+        t.set_limits(limits);
+    }
+    crate::runtime::start_tmux(d, h.clone(), rx);
     d.announce_created(&h);
 
     let env_pairs: Vec<(String, String)> = env.into_iter().collect();
@@ -227,7 +229,7 @@ async fn start_in_tmux(
         .open_gate(spec.gate)
         .await
         .map_err(|e| d.tmux_error(e))?;
-    crate::monitor::after_spawn(d);
+    crate::runtime::tmux::watchers::after_spawn(d);
     Ok(())
 }
 
@@ -274,7 +276,7 @@ fn prepare_claude(
     argv: &[String],
     sid: &str,
 ) -> Result<(), ApiError> {
-    use crate::claude::{meta, seed, settings};
+    use crate::agents::claude::{meta, seed, settings};
     let target = settings::HookTarget {
         exe: &d.exe,
         home: &d.paths.home,

@@ -3,9 +3,9 @@
 
 use super::headless_of::ask;
 use crate::daemon::Daemon;
-use crate::headless::launch;
+use crate::runtime::headless::launch;
 use crate::session::status::Next;
-use crate::session::{Cmd, SessionHandle};
+use crate::session::{HeadlessCmd, SessionHandle};
 use std::path::Path;
 use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, SessionState, Signal};
@@ -51,7 +51,7 @@ pub async fn revive(
 ) -> Result<(), ApiError> {
     if !h.ended() {
         if h.headless().is_some_and(|r| r.paused) {
-            ask(h, |reply| Cmd::Unpause { reply }).await?;
+            ask(h, |reply| HeadlessCmd::Unpause { reply }).await?;
         }
         return Ok(());
     }
@@ -81,7 +81,7 @@ pub async fn revive(
     row.paused = false;
     row.done = false;
     d.store.save_headless(&row).map_err(ApiError::internal)?;
-    h.set_headless(|x| *x = Some(row));
+    h.set_headless(|x| *x = row);
     d.transition(
         h,
         Next {
@@ -92,12 +92,12 @@ pub async fn revive(
     );
     let env = crate::session::env::read_env(&h.dir);
     // `--protect strict` switched on or off since the last start takes effect now.
-    let base = crate::headless::strict::argv_for_limits(d, h, &hrow.spec.argv)?;
+    let base = crate::runtime::headless::strict::argv_for_limits(d, h, &hrow.spec.argv)?;
     if base != hrow.spec.argv {
         if let Some(mut r) = h.headless() {
             r.spec.argv = base.clone();
             d.store.save_headless(&r).map_err(ApiError::internal)?;
-            h.set_headless(|x| *x = Some(r));
+            h.set_headless(|x| *x = r);
         }
     }
     let mut argv = base;
@@ -123,7 +123,10 @@ pub async fn revive(
             return Err(e);
         }
     }
-    let rx = h.reopen();
-    d.start_session(h.clone(), rx);
+    let Some(x) = h.headless_ctl() else {
+        return Err(super::headless_of::not_headless(h));
+    };
+    let rx = x.reopen();
+    crate::runtime::start_headless(d, h.clone(), rx);
     Ok(())
 }

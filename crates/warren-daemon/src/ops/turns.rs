@@ -2,7 +2,7 @@
 //! continue): queue a message as an interaction and wait for its acknowledgement or its result.
 
 use crate::daemon::Daemon;
-use crate::session::{Cmd, SessionHandle};
+use crate::session::{HeadlessCmd, SessionHandle};
 use std::sync::Arc;
 use std::time::Duration;
 use warren_proto::{Ack, ApiError, ErrorCode, Interaction, SendAnswer};
@@ -32,10 +32,12 @@ pub async fn enqueue(h: &Arc<SessionHandle>, prompt: String, stop: bool) -> Resu
         ));
     }
     let (reply, rx) = tokio::sync::oneshot::channel();
-    if !h.send(Cmd::Turn {
-        prompt,
-        stop,
-        reply,
+    if !h.headless_ctl().is_some_and(|x| {
+        x.send(HeadlessCmd::Turn {
+            prompt,
+            stop,
+            reply,
+        })
     }) {
         return Err(ended(h));
     }

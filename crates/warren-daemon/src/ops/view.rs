@@ -22,7 +22,8 @@ pub fn one(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
             config_dir: row.config_dir,
             limits: row.limits,
             interactions: interactions.len() as u64,
-            total_cost: h.row().cost.unwrap_or(0.0) + crate::headless::descendants_cost(d, &h.id),
+            total_cost: h.row().cost.unwrap_or(0.0)
+                + crate::runtime::headless::descendants_cost(d, &h.id),
             violations: violations.len() as u64,
             paused: row.paused,
             parent: row

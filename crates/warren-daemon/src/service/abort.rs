@@ -1,10 +1,9 @@
 //! `abort`: interrupt, then kill (claude-multi-session's emergency stop).
 
 use crate::daemon::Daemon;
-use crate::ops::headless_of::ask;
+use crate::ops::headless_of::interrupt;
 use crate::ops::policy::Caller;
 use crate::ops::{end, view};
-use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, SessionInfo};
 
@@ -13,7 +12,7 @@ pub async fn run(d: &Arc<Daemon>, key: &str, caller: &Caller) -> Result<SessionI
     let h = d.lookup(key)?;
     caller.may_end(d, &h)?;
     if !h.ended() {
-        let _ = ask(&h, |reply| Cmd::Interrupt { reply }).await;
+        let _ = interrupt(&h).await;
     }
     end::kill(d, &h).await?;
     view::one(d, &h.id)

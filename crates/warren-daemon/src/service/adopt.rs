@@ -90,8 +90,8 @@ pub async fn run(d: &Arc<Daemon>, req: AdoptRequest) -> Result<SessionInfo, ApiE
             .await
             .map_err(|e| d.tmux_error(e))?;
     }
-    let (h, rx) = SessionHandle::new(row, dir, profile, 0);
-    d.start_session(h.clone(), rx);
+    let (h, rx) = SessionHandle::new_tmux(row, dir, profile, 0);
+    crate::runtime::start_tmux(d, h.clone(), rx);
     d.announce_created(&h);
     Ok(h.info(d.config.stale_after_secs))
 }

@@ -2,11 +2,11 @@
 //! only ways to answer one (`send` never types into a dialog). A session may not answer its
 //! own dialogs.
 
-use crate::claude::screen::{self, DialogKind};
+use crate::agents::claude::screen::{self, DialogKind};
 use crate::daemon::Daemon;
 use crate::ops::policy::Caller;
 use crate::session::status::Next;
-use crate::session::{Cmd, SessionHandle};
+use crate::session::{SessionHandle, TmuxCmd};
 use std::sync::Arc;
 use warren_proto::{AnswerResult, ApiError, ErrorCode, Question, SessionState, Signal};
 
@@ -23,7 +23,7 @@ async fn waiting_dialog(
         )
         .with_hint("a person or another session answers it"));
     }
-    if h.is_headless() || !h.profile.hooks {
+    if h.is_headless() || !h.profile.status.hooks() {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             format!(
@@ -92,7 +92,7 @@ fn yes_no(dl: &screen::Dialog) -> (Option<usize>, Option<usize>) {
 }
 
 async fn press(h: &SessionHandle, keys: Vec<String>, then: Next) -> Result<(), ApiError> {
-    crate::ops::headless_of::ask(h, |reply| Cmd::Answer { keys, then, reply }).await
+    crate::ops::headless_of::ask_tmux(h, |reply| TmuxCmd::Answer { keys, then, reply }).await
 }
 
 /// `approve NAME [--always]`.

@@ -2,8 +2,8 @@
 //! --fork-session`). Into another working directory, the transcript is carried over first,
 //! because Claude Code looks for a conversation under its cwd.
 
+use crate::agents::claude::transcript_path;
 use crate::daemon::Daemon;
-use crate::headless::transcript_path;
 use crate::ops::new_headless::{ForkFrom, create};
 use crate::ops::policy::Caller;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! but its tmux session is gone).
 
 use crate::daemon::Daemon;
-use crate::session::Cmd;
+use crate::session::TmuxCmd;
 use std::sync::Arc;
 use warren_proto::{Health, HealthAnswer, SessionState};
 
@@ -44,16 +44,19 @@ pub async fn run(d: &Arc<Daemon>, key: &str) -> HealthAnswer {
         .find(|p| p.session_id == sid && p.warren_id == row.id)
     {
         None => {
-            h.send(Cmd::Vanished("its tmux session vanished".into()));
+            h.tmux()
+                .map(|t| t.send(TmuxCmd::Vanished("its tmux session vanished".into())));
             answer(
                 Health::Zombie,
                 "registered, but its tmux session is gone".into(),
             )
         }
         Some(p) if p.dead => {
-            h.send(Cmd::Exited {
-                code: p.dead_status,
-                signal: p.dead_signal,
+            h.tmux().map(|t| {
+                t.send(TmuxCmd::Exited {
+                    code: p.dead_status,
+                    signal: p.dead_signal,
+                })
             });
             HealthAnswer {
                 exit_code: p.dead_status,

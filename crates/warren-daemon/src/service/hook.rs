@@ -3,7 +3,7 @@
 //! and the answer comes at once (the hook gives up after 200 ms and must not wait on typing).
 
 use crate::daemon::Daemon;
-use crate::session::Cmd;
+use crate::session::TmuxCmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, HookAnswer, HookReport};
 
@@ -19,13 +19,13 @@ pub async fn run(
             "a hook report must carry the identity token of a live session",
         )
     })?;
-    if !h.profile.hooks {
+    if !h.profile.status.hooks() {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             format!("session {} does not report through hooks", h.name),
         ));
     }
-    if !h.send(Cmd::Hook(report)) {
+    if !h.tmux().is_some_and(|t| t.send(TmuxCmd::Hook(report))) {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             format!("session {} is {}", h.name, h.state()),

@@ -1,7 +1,6 @@
 //! `interrupt`: the control request for headless sessions, Escape for interactive agents.
 
 use crate::daemon::Daemon;
-use crate::session::Cmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, SessionInfo};
 
@@ -14,6 +13,6 @@ pub async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
             format!("session {} is {}: nothing to interrupt", h.name, h.state()),
         ));
     }
-    crate::ops::headless_of::ask(&h, |reply| Cmd::Interrupt { reply }).await?;
+    crate::ops::headless_of::interrupt(&h).await?;
     crate::ops::view::one(d, &h.id)
 }

@@ -4,7 +4,7 @@
 use crate::daemon::Daemon;
 use crate::ops::limits::apply;
 use crate::ops::policy::Caller;
-use crate::session::Cmd;
+use crate::session::{HeadlessCmd, TmuxCmd};
 use std::sync::Arc;
 use warren_proto::{ApiError, LimitsRequest, SessionInfo};
 
@@ -19,13 +19,15 @@ pub fn run(
     let Some(mut row) = h.headless() else {
         // A tmux session: its time limits.
         let old = h.limits();
-        let new = crate::ops::limits::tmux_limits(apply(&old, &req), h.profile.hooks)?;
+        let new = crate::ops::limits::tmux_limits(apply(&old, &req), h.profile.status.hooks())?;
         caller.may_set_limits(d, &h, &old, &new)?;
         d.store
             .set_session_limits(&h.id, &new)
             .map_err(ApiError::internal)?;
-        h.set_tmux_limits(new);
-        h.send(Cmd::LimitsChanged);
+        if let Some(t) = h.tmux() {
+            t.set_limits(new);
+            t.send(TmuxCmd::LimitsChanged);
+        }
         return crate::ops::view::one(d, &h.id);
     };
     let old = row.limits.clone();
@@ -34,8 +36,10 @@ pub fn run(
     caller.may_set_limits(d, &h, &old, &new)?;
     row.limits = new;
     d.store.save_headless(&row).map_err(ApiError::internal)?;
-    h.set_headless(|x| *x = Some(row));
-    crate::headless::strict::refresh_guard(d, &h)?;
-    h.send(Cmd::LimitsChanged);
+    h.set_headless(|x| *x = row);
+    crate::runtime::headless::strict::refresh_guard(d, &h)?;
+    if let Some(x) = h.headless_ctl() {
+        x.send(HeadlessCmd::LimitsChanged);
+    }
     crate::ops::view::one(d, &h.id)
 }

@@ -3,7 +3,7 @@
 
 use crate::daemon::Daemon;
 use crate::ops::headless_of::{ask, lookup};
-use crate::session::Cmd;
+use crate::session::HeadlessCmd;
 use std::sync::Arc;
 use warren_proto::{ApiError, SessionInfo};
 
@@ -11,7 +11,7 @@ use warren_proto::{ApiError, SessionInfo};
 pub async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
     let h = lookup(d, key)?;
     if !h.ended() {
-        ask(&h, |reply| Cmd::Pause { reply }).await?;
+        ask(&h, |reply| HeadlessCmd::Pause { reply }).await?;
     }
     crate::ops::view::one(d, &h.id)
 }

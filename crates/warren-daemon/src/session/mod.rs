@@ -1,15 +1,13 @@
 //! One session: its handle (what readers see), its actor (one task that serialises the
 //! session's I/O and runs the status engine) and its output tail.
 
-pub mod actor;
 mod attention;
-pub mod claude;
-pub mod clocks;
 pub mod env;
-pub mod inputs;
 pub mod matcher;
+pub mod runtime;
+pub mod safety;
 pub mod status;
-pub mod tail;
+pub mod typing;
 
 use crate::profiles::Profile;
 use crate::store::{HeadlessRow, SessionRow, now_ms, rfc3339};
@@ -19,8 +17,8 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::{Notify, mpsc, watch};
 use warren_proto::{SessionInfo, SessionName, SessionState};
 
-pub use actor::Cmd;
 pub use attention::Attention;
+pub use runtime::{HeadlessCmd, HeadlessCtl, Runtime, TmuxCmd, TmuxCtl};
 
 /// Whether a session in `state` has no process any more: the terminal states, and for
 /// headless sessions also `stopped` and `stuck` (the agent exited; `resume` starts it again).
@@ -58,15 +56,11 @@ pub struct SessionHandle {
     pub profile: Profile,
     row: RwLock<SessionRow>,
     progress: watch::Sender<Progress>,
-    cmd: RwLock<mpsc::UnboundedSender<Cmd>>,
+    runtime: Runtime,
     /// Rung by the file watcher when the output log changes.
     pub wake: Arc<Notify>,
     removed: AtomicBool,
     warning: RwLock<Option<String>>,
-    headless: RwLock<Option<HeadlessRow>>,
-    generation: std::sync::atomic::AtomicU64,
-    tmux_limits: RwLock<warren_proto::Limits>,
-    interactive: RwLock<Interactive>,
     attention: RwLock<Option<Attention>>,
 }
 
@@ -83,14 +77,42 @@ pub struct Interactive {
 }
 
 impl SessionHandle {
-    /// A handle and the receiving end of its command channel (for the actor).
-    pub fn new(
+    /// A tmux session's handle and the receiving end of its actor's channel.
+    pub fn new_tmux(
         row: SessionRow,
         dir: PathBuf,
         profile: Profile,
         offset: u64,
-    ) -> (Arc<Self>, mpsc::UnboundedReceiver<Cmd>) {
-        let (cmd, rx) = mpsc::unbounded_channel();
+    ) -> (Arc<Self>, mpsc::UnboundedReceiver<TmuxCmd>) {
+        let (ctl, rx) = TmuxCtl::new();
+        (
+            Self::with_runtime(row, dir, profile, offset, Runtime::Tmux(ctl)),
+            rx,
+        )
+    }
+
+    /// A headless session's handle and the receiving end of its actor's channel.
+    pub fn new_headless(
+        row: SessionRow,
+        headless: HeadlessRow,
+        dir: PathBuf,
+        profile: Profile,
+        offset: u64,
+    ) -> (Arc<Self>, mpsc::UnboundedReceiver<HeadlessCmd>) {
+        let (ctl, rx) = HeadlessCtl::new(headless);
+        (
+            Self::with_runtime(row, dir, profile, offset, Runtime::Headless(ctl)),
+            rx,
+        )
+    }
+
+    fn with_runtime(
+        row: SessionRow,
+        dir: PathBuf,
+        profile: Profile,
+        offset: u64,
+        runtime: Runtime,
+    ) -> Arc<Self> {
         let (progress, _) = watch::channel(Progress {
             offset,
             state: row.state,
@@ -101,7 +123,7 @@ impl SessionHandle {
         let name = SessionName::new(&row.name).unwrap_or_else(|_| {
             SessionName::new("invalid").unwrap_or_else(|e| unreachable!("{e}"))
         });
-        let h = Arc::new(Self {
+        Arc::new(Self {
             id: row.id.clone(),
             name,
             created_ms: row.created_ms,
@@ -109,17 +131,33 @@ impl SessionHandle {
             profile,
             row: RwLock::new(row),
             progress,
-            cmd: RwLock::new(cmd),
+            runtime,
             wake: Arc::new(Notify::new()),
             removed: AtomicBool::new(false),
             warning: RwLock::new(None),
-            headless: RwLock::new(None),
-            generation: std::sync::atomic::AtomicU64::new(0),
-            tmux_limits: RwLock::new(warren_proto::Limits::default()),
-            interactive: RwLock::new(Interactive::default()),
             attention: RwLock::new(None),
-        });
-        (h, rx)
+        })
+    }
+
+    /// The runtime it runs in.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// Its tmux side, for tmux sessions.
+    pub fn tmux(&self) -> Option<&TmuxCtl> {
+        match &self.runtime {
+            Runtime::Tmux(t) => Some(t),
+            Runtime::Headless(_) => None,
+        }
+    }
+
+    /// Its headless side, for headless sessions.
+    pub fn headless_ctl(&self) -> Option<&HeadlessCtl> {
+        match &self.runtime {
+            Runtime::Headless(x) => Some(x),
+            Runtime::Tmux(_) => None,
+        }
     }
 
     /// A copy of the stored row.
@@ -152,27 +190,19 @@ impl SessionHandle {
 
     /// Reads the headless row without copying it (`None` for tmux sessions).
     pub fn with_headless<R>(&self, f: impl FnOnce(&HeadlessRow) -> R) -> Option<R> {
-        self.headless
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-            .map(f)
+        self.headless_ctl().map(|x| x.with_row(f))
     }
 
     /// A copy of the headless row, for headless sessions.
     pub fn headless(&self) -> Option<HeadlessRow> {
-        self.headless
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.headless_ctl().map(HeadlessCtl::row)
     }
 
-    /// Sets or changes the headless row in memory (after the store was written).
-    pub fn set_headless(&self, f: impl FnOnce(&mut Option<HeadlessRow>)) {
-        f(&mut self
-            .headless
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner));
+    /// Changes the headless row in memory (after the store was written); nothing for tmux.
+    pub fn set_headless(&self, f: impl FnOnce(&mut HeadlessRow)) {
+        if let Some(x) = self.headless_ctl() {
+            x.set_row(f);
+        }
     }
 
     /// Whether its process is gone ([`agent_gone`]).
@@ -182,46 +212,27 @@ impl SessionHandle {
 
     /// The safety net in force: a headless session's, or a tmux session's time limits.
     pub fn limits(&self) -> warren_proto::Limits {
-        match self.headless() {
-            Some(r) => r.limits,
-            None => self
-                .tmux_limits
-                .read()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .clone(),
+        match &self.runtime {
+            Runtime::Headless(x) => x.with_row(|r| r.limits.clone()),
+            Runtime::Tmux(t) => t.limits(),
         }
     }
 
-    /// Sets a tmux session's limits in memory (after the store was written).
-    pub fn set_tmux_limits(&self, l: warren_proto::Limits) {
-        *self
-            .tmux_limits
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = l;
-    }
-
-    /// What an interactive agent reported.
+    /// What an interactive agent reported (nothing for headless sessions).
     pub fn interactive(&self) -> Interactive {
-        self.interactive
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        self.tmux().map(TmuxCtl::interactive).unwrap_or_default()
     }
 
-    /// Changes what an interactive agent reported.
+    /// Changes what an interactive agent reported (nothing for headless sessions).
     pub fn set_interactive(&self, f: impl FnOnce(&mut Interactive)) {
-        f(&mut self
-            .interactive
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner));
+        if let Some(t) = self.tmux() {
+            t.set_interactive(f);
+        }
     }
 
     /// Whether this is a headless session.
     pub fn is_headless(&self) -> bool {
-        self.headless
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .is_some()
+        matches!(self.runtime, Runtime::Headless(_))
     }
 
     /// Marks interaction `seq` ended (wakes waiters).
@@ -263,26 +274,6 @@ impl SessionHandle {
         self.progress.subscribe()
     }
 
-    /// Sends a command to the actor; false when it is gone (the session ended).
-    pub fn send(&self, c: Cmd) -> bool {
-        self.cmd
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .send(c)
-            .is_ok()
-    }
-
-    /// A new command channel for a new actor (a headless session resumed).
-    pub fn reopen(&self) -> mpsc::UnboundedReceiver<Cmd> {
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        let (tx, rx) = mpsc::unbounded_channel();
-        *self
-            .cmd
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = tx;
-        rx
-    }
-
     /// Whether this is the session of tmux pane `pane` in tmux session `session`.
     pub fn matches_pane(&self, pane: &str, session: &str) -> bool {
         let row = self
@@ -308,11 +299,6 @@ impl SessionHandle {
     pub fn mark_removed(&self) {
         self.removed.store(true, Ordering::Release);
         self.wake.notify_one();
-    }
-
-    /// Which actor is the current one: a new actor (resume) makes an old one stop.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
     }
 
     /// Whether cleanup removed it.

@@ -1,9 +1,9 @@
 //! Follows a session's output log: woken by the file watcher (no polling interval), reads what
 //! was appended, publishes it live, moves the session's offset and tells the actor.
 
-use super::{Cmd, SessionHandle};
 use crate::daemon::Daemon;
 use crate::outlog;
+use crate::session::{SessionHandle, TmuxCmd};
 use base64::Engine as _;
 use std::sync::Arc;
 use warren_proto::{EventKind, OutputChunk};
@@ -50,7 +50,9 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>) {
             }
             offset = read.offset + len;
             h.advance(offset);
-            h.send(Cmd::Activity);
+            if let Some(t) = h.tmux() {
+                t.send(TmuxCmd::Activity);
+            }
             if read.data.len() < CHUNK {
                 break;
             }

@@ -11,12 +11,14 @@ mod exit;
 mod safety;
 mod stream;
 
+use super::protect;
 use super::turn::{OpenTurn, Totals, is_breach, verdict};
-use super::{interrupt_line, parse::parse_line, protect, user_line};
+use crate::agents::claude::stream::parse_line;
+use crate::agents::claude::{interrupt_line, user_line};
 use crate::daemon::Daemon;
 use crate::holder::{self, client::HolderClient};
 use crate::session::status::Next;
-use crate::session::{Cmd, SessionHandle};
+use crate::session::{HeadlessCmd as Cmd, SessionHandle};
 use crate::store::now_ms;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -94,7 +96,7 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
         exited: false,
         recovering: false,
     };
-    let generation = h.generation();
+    let mine = generation(&h);
     a.recover().await;
     // A first message sent right after the spawn is taken before settling on `idle`.
     while let Ok(cmd) = rx.try_recv() {
@@ -105,7 +107,7 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
     }
     let far = || Instant::now() + Duration::from_secs(86400 * 365);
     loop {
-        if h.ended() || h.is_removed() || a.exited || h.generation() != generation {
+        if h.ended() || h.is_removed() || a.exited || generation(&h) != mine {
             return;
         }
         let watchdog = a.watchdog_due();
@@ -321,26 +323,6 @@ impl Actor {
                 let _ = reply.send(Ok(()));
             }
             Cmd::LimitsChanged => {}
-            Cmd::Hook(_) | Cmd::Input { .. } => {}
-            Cmd::Answer { reply, .. } => {
-                let _ = reply.send(Err(ApiError::new(
-                    warren_proto::ErrorCode::Conflict,
-                    format!("session {} is headless: it has no dialogs", self.h.name),
-                )));
-            }
-            Cmd::Send { reply, .. } | Cmd::Keys { reply, .. } => {
-                let _ = reply.send(Err(ApiError::new(
-                    ErrorCode::Conflict,
-                    format!(
-                        "session {} is headless: it takes messages, not keys",
-                        self.h.name
-                    ),
-                )));
-            }
-            Cmd::Exited { .. } | Cmd::Vanished(_) | Cmd::Activity => {
-                self.read().await;
-                self.check_exit().await;
-            }
         }
     }
 
@@ -360,7 +342,7 @@ impl Actor {
         if let Err(e) = self.d.store.save_headless(&row) {
             tracing::error!("storing pause: {e}");
         }
-        self.h.set_headless(|h| *h = Some(row));
+        self.h.set_headless(|h| *h = row);
     }
 
     async fn enqueue(&mut self, prompt: String, stop: bool) -> Result<u64, ApiError> {
@@ -536,4 +518,10 @@ fn describe(code: Option<i32>, signal: Option<i32>) -> String {
         (None, Some(s)) => format!("signal {s}"),
         (None, None) => "status unknown".into(),
     }
+}
+
+/// Which actor is current: a resume opens a new channel, and an older actor then stops.
+fn generation(h: &SessionHandle) -> u64 {
+    h.headless_ctl()
+        .map_or(0, crate::session::HeadlessCtl::generation)
 }

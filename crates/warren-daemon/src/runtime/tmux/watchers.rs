@@ -6,7 +6,7 @@
 
 use crate::daemon::Daemon;
 use crate::daemon::component::{Component, Ctx};
-use crate::session::Cmd;
+use crate::session::TmuxCmd;
 use crate::tmux::Notice;
 use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
@@ -60,7 +60,7 @@ pub async fn exits(d: Arc<Daemon>) {
             match d.registry.by_pane(pane, session) {
                 Some(h) => {
                     tracing::debug!(session = %h.name, line, "pane died");
-                    h.send(Cmd::Exited { code, signal });
+                    h.tmux().map(|t| t.send(TmuxCmd::Exited { code, signal }));
                 }
                 None => tracing::debug!(line, "a pane died that is not a session's"),
             }
@@ -190,7 +190,9 @@ pub async fn notices(d: Arc<Daemon>, mut rx: mpsc::UnboundedReceiver<Notice>) {
                     tracing::error!("the tmux server exited ({reason}); its sessions are lost");
                     for h in d.registry.all() {
                         if !h.state().is_terminal() && h.row().tmux_session.is_some() {
-                            h.send(Cmd::Vanished("the tmux server exited".into()));
+                            h.tmux().map(|t| {
+                                t.send(TmuxCmd::Vanished("the tmux server exited".into()))
+                            });
                         }
                     }
                 }
@@ -219,12 +221,15 @@ pub async fn check_vanished(d: &Arc<Daemon>) {
             .find(|p| p.session_id == sid && (p.warren_id == row.id || p.warren_id.is_empty()))
         {
             None => {
-                h.send(Cmd::Vanished("its tmux session vanished".into()));
+                h.tmux()
+                    .map(|t| t.send(TmuxCmd::Vanished("its tmux session vanished".into())));
             }
             Some(p) if p.dead => {
-                h.send(Cmd::Exited {
-                    code: p.dead_status,
-                    signal: p.dead_signal,
+                h.tmux().map(|t| {
+                    t.send(TmuxCmd::Exited {
+                        code: p.dead_status,
+                        signal: p.dead_signal,
+                    })
                 });
             }
             Some(_) => {}

@@ -3,10 +3,10 @@
 //! store before the first key (so it is never typed twice, even across a daemon crash), and
 //! is `acked` when the UserPromptSubmit hook reports the same text.
 
-use super::SessionHandle;
-use super::claude::ClaudeState;
-use crate::claude::screen;
+use super::engine::ClaudeState;
+use crate::agents::claude::screen;
 use crate::daemon::Daemon;
+use crate::session::SessionHandle;
 use crate::store::now_ms;
 use std::sync::Arc;
 use std::time::Duration;
@@ -217,7 +217,7 @@ pub async fn deliver_next(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut Clau
     refresh_queued(d, h);
     d.fault("input-typing");
     let timeout = Duration::from_millis(d.config.input_ack_timeout_ms);
-    match super::actor::deliver(d, h, &next.text, true).await {
+    match crate::session::typing::deliver(d, h, &next.text, true).await {
         Ok(offset) => {
             st.awaiting = Some(Awaiting {
                 seq: next.seq,
@@ -336,7 +336,7 @@ pub fn settle_after_restart(d: &Daemon, h: &SessionHandle, st: &ClaudeState) {
     let prompts: Vec<String> = st
         .transcript
         .as_deref()
-        .map(crate::claude::meta::prompts)
+        .map(crate::agents::claude::meta::prompts)
         .unwrap_or_default()
         .iter()
         .map(|p| normalise_text(p))

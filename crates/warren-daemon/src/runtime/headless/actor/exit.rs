@@ -89,7 +89,7 @@ impl Actor {
                 row.done = true;
             }
             let _ = self.d.store.save_headless(&row);
-            self.h.set_headless(|h| *h = Some(row));
+            self.h.set_headless(|h| *h = row);
         }
         if let Err(e) = self.d.store.set_exit(&self.h.id, code) {
             tracing::error!("storing exit: {e}");

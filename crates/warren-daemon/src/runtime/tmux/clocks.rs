@@ -4,14 +4,13 @@
 //! Claude Code, C-c otherwise) and killed if it does not yield; a session over its total time
 //! is killed.
 
-use super::SessionHandle;
-use super::status::Next;
 use crate::daemon::Daemon;
+use crate::session::SessionHandle;
 use crate::store::now_ms;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
-use warren_proto::{SessionState, Signal, Violation};
+use warren_proto::SessionState;
 
 /// How long an interrupted agent has to yield before it is killed.
 const GRACE: Duration = Duration::from_secs(5);
@@ -88,13 +87,18 @@ impl Clocks {
                 warren_proto::format_duration(Duration::from_secs(secs))
             );
             d.record_violation(h, "max_total_time", &msg);
-            kill_for_limit(d, h, &msg).await;
+            crate::session::safety::kill_for_limit(d, h, &msg).await;
             return;
         }
         if self.grace.is_some_and(|t| t <= now) {
             self.grace = None;
             if h.state() == SessionState::Running {
-                kill_for_limit(d, h, "the agent did not yield to the interrupt").await;
+                crate::session::safety::kill_for_limit(
+                    d,
+                    h,
+                    "the agent did not yield to the interrupt",
+                )
+                .await;
             }
             return;
         }
@@ -105,82 +109,11 @@ impl Clocks {
                 warren_proto::format_duration(Duration::from_secs(secs))
             );
             d.record_violation(h, "max_time", &msg);
-            let key = if h.profile.name == "claude" {
-                "Escape"
-            } else {
-                "C-c"
-            };
+            let key = h.profile.interrupt_key.as_str();
             if let Some(p) = h.row().tmux_pane {
                 let _ = d.tmux.send_keys(&p, &[key.to_string()]).await;
             }
             self.grace = Some(now + GRACE);
         }
-    }
-}
-
-/// An interactive agent's cost reached its limit: the violation is recorded, the turn
-/// interrupted (Escape) and the session ended, like a headless one.
-pub async fn check_cost(d: &Arc<Daemon>, h: &Arc<SessionHandle>, cost: f64) {
-    let Some(max) = h.limits().max_cost else {
-        return;
-    };
-    if cost < max || h.state().is_terminal() {
-        return;
-    }
-    let msg = format!("the session cost ${cost:.4}; its limit is ${max:.4}");
-    d.record_violation(h, "max_cost", &msg);
-    interrupt_then_end(d, h, &msg).await;
-}
-
-/// An interactive agent's turns reached their limit.
-pub async fn check_turns(d: &Arc<Daemon>, h: &Arc<SessionHandle>, turns: u64) {
-    let Some(max) = h.limits().max_turns else {
-        return;
-    };
-    if turns < max || h.state().is_terminal() {
-        return;
-    }
-    let msg = format!("the session took {turns} turns; its limit is {max}");
-    d.record_violation(h, "max_turns", &msg);
-    interrupt_then_end(d, h, &msg).await;
-}
-
-async fn interrupt_then_end(d: &Arc<Daemon>, h: &Arc<SessionHandle>, why: &str) {
-    if let Some(p) = h.row().tmux_pane {
-        let _ = d.tmux.send_keys(&p, &["Escape".to_string()]).await;
-    }
-    kill_for_limit(d, h, why).await;
-}
-
-/// Ends the session for a limit: the intent stored first, like any kill.
-async fn kill_for_limit(d: &Arc<Daemon>, h: &Arc<SessionHandle>, why: &str) {
-    if h.state().is_terminal() {
-        return;
-    }
-    let _ = d.store.set_kill_pending(&h.id, true);
-    h.update(|r| r.kill_pending = true);
-    if let Some(s) = h.row().tmux_session {
-        let _ = d.tmux.kill_session(&s).await;
-    }
-    d.transition(
-        h,
-        Next {
-            to: SessionState::Killed,
-            signal: Signal::Warren("limit".into()),
-            detail: format!("safety net: {why}"),
-        },
-    );
-    let _ = d.store.set_kill_pending(&h.id, false);
-    h.update(|r| r.kill_pending = false);
-}
-
-/// A violation as stored and published (shared with headless sessions).
-pub fn violation(kind: &str, message: &str) -> Violation {
-    Violation {
-        kind: kind.into(),
-        message: message.into(),
-        at: crate::store::rfc3339(now_ms()),
-        tool: None,
-        path: None,
     }
 }

@@ -5,7 +5,8 @@ use super::*;
 impl Actor {
     /// Cost so far, this session's own plus its descendants'.
     pub(super) fn total_cost(&self) -> f64 {
-        self.h.row().cost.unwrap_or(0.0) + crate::headless::descendants_cost(&self.d, &self.h.id)
+        self.h.row().cost.unwrap_or(0.0)
+            + crate::runtime::headless::descendants_cost(&self.d, &self.h.id)
     }
 
     pub(super) async fn on_result(&mut self, r: warren_proto::TurnResult) {

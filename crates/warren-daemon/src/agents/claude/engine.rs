@@ -5,12 +5,12 @@
 //! between must not flip the session back to running, while a turn that ends with no Stop hook
 //! at all (an interrupt fires none) still recovers from the screen.
 
-use super::SessionHandle;
 use super::inputs;
-use super::status::Next;
-use crate::claude::screen;
+use crate::agents::claude::screen;
 use crate::daemon::Daemon;
 use crate::profiles::ScreenClass;
+use crate::session::SessionHandle;
+use crate::session::status::Next;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,7 +52,7 @@ pub struct ClaudeState {
 impl ClaudeState {
     /// Loads what the session directory says (the agent's session, its transcript).
     pub fn load(h: &SessionHandle, stuck_after: Duration) -> Self {
-        let meta = crate::claude::meta::read(&h.dir);
+        let meta = crate::agents::claude::meta::read(&h.dir);
         if let Some(m) = &meta {
             h.set_interactive(|i| i.agent_session_id = Some(m.agent_session_id.clone()));
         }
@@ -293,7 +293,7 @@ pub async fn on_hook(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut ClaudeSta
                 format!("the turn failed: {detail}{replay}")
             };
             to(d, h, S::Idle, sig, why);
-            super::clocks::check_turns(d, h, st.stops).await;
+            crate::session::safety::check_turns(d, h, st.stops).await;
         }
         "SessionEnd" => {
             st.session_end = Some((detail, Instant::now()));
@@ -319,7 +319,7 @@ async fn on_status_line(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut Claude
         tracing::error!("storing cost: {e}");
     }
     h.update(|r| r.cost = Some(cost));
-    super::clocks::check_cost(d, h, cost).await;
+    crate::session::safety::check_cost(d, h, cost).await;
 }
 
 fn question_of(dl: screen::Dialog) -> Question {
@@ -374,9 +374,9 @@ pub async fn on_screen(
 ) {
     let class = classify(h, text, title);
     let state = h.state();
-    let Some(next) = super::status::step(
+    let Some(next) = crate::session::status::step(
         state,
-        &super::status::Observation::Screen(class),
+        &crate::session::status::Observation::Screen(class),
         &h.profile,
     ) else {
         st.pending = None;

@@ -18,10 +18,10 @@ pub fn write_guard(
 ) -> Result<String, ApiError> {
     use crate::tmux::quote::sh;
     let rules = protect::Rules {
-        protect: crate::headless::protected_patterns(
+        protect: crate::runtime::headless::protected_patterns(
             d,
             limits,
-            crate::headless::config_dir(env).as_deref(),
+            crate::agents::claude::config_dir(env).as_deref(),
         ),
         cwd: cwd.to_string_lossy().into_owned(),
     };

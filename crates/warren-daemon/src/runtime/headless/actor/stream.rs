@@ -130,7 +130,7 @@ impl Actor {
         if let Err(e) = self.d.store.save_headless(&row) {
             tracing::error!("storing the agent's session id: {e}");
         }
-        self.h.set_headless(|h| *h = Some(row));
+        self.h.set_headless(|h| *h = row);
     }
 
     /// A new API call: counts against `max_turns` while the turn runs; answers a breach.
@@ -149,7 +149,7 @@ impl Actor {
     pub(super) fn check_protected(&self, tool: &str, input: &serde_json::Value) {
         let Some(row) = self.h.headless() else { return };
         let rules = protect::Rules {
-            protect: crate::headless::protected_patterns(
+            protect: crate::runtime::headless::protected_patterns(
                 &self.d,
                 &row.limits,
                 row.config_dir.as_deref(),
