@@ -1,0 +1,12 @@
+//! warren's helper programs: the hidden commands that run as processes of their own, and the
+//! file formats they share with the daemon.
+//!
+//! The rule of this crate: std only, plain threads, no async runtime, no HTTP stack, no
+//! database. Its `Cargo.toml` enforces that. A hook runs once per Claude Code event and has
+//! 200 ms in all; the holder and the recorder must stay small and outlive any number of
+//! daemon restarts. The daemon depends on this crate for the shared formats, never the other
+//! way round.
+//!
+//! - [`fs`]: replacing a file whole and atomically.
+
+pub mod fs;
