@@ -8,6 +8,7 @@ use crate::tmux::quote::sh;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use warren_helpers::fs::write_private_atomic;
 
 /// The hook events warren listens to (all exist in Claude Code 2.1.197; see docs/HOOKS.md).
 pub const HOOK_EVENTS: &[&str] = &[
@@ -85,13 +86,13 @@ pub fn settings(t: &HookTarget<'_>, skip: &[String]) -> Value {
 /// Writes the settings file (0600) into `dir`; answers its path.
 pub fn write(dir: &Path, t: &HookTarget<'_>, skip: &[String]) -> std::io::Result<PathBuf> {
     let path = dir.join(FILE);
-    write_private(&path, &serde_json::to_vec_pretty(&settings(t, skip))?)?;
+    write_private_atomic(&path, &serde_json::to_vec_pretty(&settings(t, skip))?)?;
     Ok(path)
 }
 
 /// Records the user's own status line command for `warren statusline`.
 pub fn write_user_statusline(dir: &Path, command: Option<&str>) -> std::io::Result<()> {
-    write_private(
+    write_private_atomic(
         &dir.join(USER_STATUSLINE),
         &serde_json::to_vec(&json!({ "command": command }))?,
     )
@@ -102,21 +103,6 @@ pub fn read_user_statusline(dir: &Path) -> Option<String> {
     let text = std::fs::read_to_string(dir.join(USER_STATUSLINE)).ok()?;
     let v: Value = serde_json::from_str(&text).ok()?;
     v.get("command")?.as_str().map(String::from)
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
 /// The status line command in force without warren: local beats project beats user settings

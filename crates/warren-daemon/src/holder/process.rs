@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use warren_helpers::fs::write_private_atomic;
 
 /// How the holder was asked to run.
 #[derive(Debug, Clone)]
@@ -67,7 +68,7 @@ pub fn run(a: HolderArgs) -> anyhow::Result<i32> {
         child_pid,
         started_ms: crate::store::now_ms(),
     };
-    write_atomic(&a.dir.join(files::INFO), &serde_json::to_vec(&info)?)?;
+    write_private_atomic(&a.dir.join(files::INFO), &serde_json::to_vec(&info)?)?;
     // Tell whoever started us (once; nobody reads it after a daemon restart).
     {
         let mut out = std::io::stdout();
@@ -103,7 +104,7 @@ pub fn run(a: HolderArgs) -> anyhow::Result<i32> {
         signal: status.signal(),
         at_ms: crate::store::now_ms(),
     };
-    write_atomic(&a.dir.join(files::EXIT), &serde_json::to_vec(&exit)?)?;
+    write_private_atomic(&a.dir.join(files::EXIT), &serde_json::to_vec(&exit)?)?;
     let _ = std::fs::remove_file(&socket_path);
     Ok(0)
 }
@@ -114,21 +115,6 @@ fn open_append(path: &Path) -> std::io::Result<File> {
         .append(true)
         .mode(0o600)
         .open(path)
-}
-
-fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    {
-        let mut f = OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(tmp, path)
 }
 
 fn copy_stdout(dir: &Path, cfg: PipeConfig, mut out: impl Read) -> std::io::Result<()> {
