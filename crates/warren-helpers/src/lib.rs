@@ -8,5 +8,7 @@
 //! way round.
 //!
 //! - [`fs`]: replacing a file whole and atomically.
+//! - [`protect`]: protected paths, and `warren guard`, the PreToolUse hook that denies.
 
 pub mod fs;
+pub mod protect;

@@ -84,7 +84,7 @@ fn main() {
         // not let the tool through silently: exit 2 blocks it, with the reason on stderr.
         let mut input = String::new();
         let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut input);
-        let code = match warren_daemon::headless::protect::guard(rules, &input) {
+        let code = match warren_helpers::protect::guard(rules, &input) {
             Ok(Some(deny)) => {
                 println!("{deny}");
                 exit::OK

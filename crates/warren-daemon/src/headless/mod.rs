@@ -3,7 +3,8 @@
 //!
 //! - [`spec`]: spawn request → argv (flag mapping, presets).
 //! - [`parse`]: stdout line → typed [`warren_proto::AgentEvent`]s.
-//! - [`protect`]: protected paths, and the guard hook.
+//! - Protected paths, and the guard hook, are [`warren_helpers::protect`]: `warren guard` runs
+//!   as a process of its own.
 //! - [`turn`]: one interaction's accounting and its verdict.
 //! - [`actor`]: the task that drives one session: forwards input one turn at a time, parses
 //!   the stream, keeps the limits and the watchdog, and turns the agent's exit into a state.
@@ -12,9 +13,10 @@
 pub mod actor;
 pub mod launch;
 pub mod parse;
-pub mod protect;
 pub mod spec;
 pub mod turn;
+
+use warren_helpers::protect;
 
 /// The user line for a message, as stream-json input wants it.
 pub fn user_line(text: &str) -> String {

@@ -3,12 +3,13 @@
 
 use super::caller::{Caller, hash, new_token};
 use crate::Daemon;
-use crate::headless::{launch, protect, spec};
+use crate::headless::{launch, spec};
 use crate::session::SessionHandle;
 use crate::session::status::Next;
 use crate::store::{HeadlessRow, HeadlessSpec, SessionRow};
 use std::path::PathBuf;
 use std::sync::Arc;
+use warren_helpers::protect;
 use warren_proto::{
     ApiError, ErrorCode, EventKind, Limits, NewRequest, SendAnswer, SessionInfo, SessionState,
     Signal, SpawnRequest,
