@@ -10,7 +10,6 @@ mod daemon;
 pub mod headless;
 pub mod holder;
 pub mod monitor;
-pub mod outlog;
 pub mod paths;
 pub mod profiles;
 pub mod reconcile;

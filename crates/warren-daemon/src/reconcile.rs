@@ -2,12 +2,12 @@
 //! kept), finish or undo half-done creates and kills, and mark what vanished `lost`.
 
 use crate::Daemon;
-use crate::outlog;
 use crate::session::SessionHandle;
 use crate::session::status::Next;
 use crate::store::SessionRow;
 use crate::tmux::PaneRow;
 use std::sync::Arc;
+use warren_helpers::outlog;
 use warren_proto::{SessionState, Signal};
 
 /// Loads every stored session, reconciles it and starts its tasks.

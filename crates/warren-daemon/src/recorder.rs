@@ -11,7 +11,6 @@
 //! the pipe as an SCM_RIGHTS fd and is answered `ok`; a `watch` line is never answered, and
 //! the connection's end tells the watcher that the recorder is gone.
 
-use crate::outlog::{PipeConfig, SegmentWriter};
 use nix::sys::socket::{ControlMessage, ControlMessageOwned, MsgFlags, recvmsg, sendmsg};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead as _, IoSlice, IoSliceMut, Read as _, Write as _};
@@ -19,6 +18,7 @@ use std::os::fd::{AsRawFd as _, OwnedFd, RawFd};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use warren_helpers::outlog::{PipeConfig, SegmentWriter};
 
 /// Watch connections: each gets a JSON line when a pane's output cannot be written.
 static WATCHERS: std::sync::Mutex<Vec<UnixStream>> = std::sync::Mutex::new(Vec::new());

@@ -8,7 +8,9 @@
 //! way round.
 //!
 //! - [`fs`]: replacing a file whole and atomically.
+//! - [`outlog`]: a session's rotating output log; `warren pipe` writes it, the daemon reads it.
 //! - [`protect`]: protected paths, and `warren guard`, the PreToolUse hook that denies.
 
 pub mod fs;
+pub mod outlog;
 pub mod protect;

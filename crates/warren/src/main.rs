@@ -45,7 +45,7 @@ fn main() {
     {
         let args = warren_daemon::holder::process::HolderArgs {
             dir: dir.clone(),
-            cfg: warren_daemon::outlog::PipeConfig {
+            cfg: warren_helpers::outlog::PipeConfig {
                 max_bytes: *max_bytes,
                 keep: *keep,
             },
@@ -104,7 +104,7 @@ fn main() {
         recorder,
     } = &cli.cmd
     {
-        let cfg = warren_daemon::outlog::PipeConfig {
+        let cfg = warren_helpers::outlog::PipeConfig {
             max_bytes: *max_bytes,
             keep: *keep,
         };
@@ -117,7 +117,7 @@ fn main() {
                 ),
             }
         }
-        let code = match warren_daemon::outlog::run_pipe(dir, cfg, std::io::stdin().lock()) {
+        let code = match warren_helpers::outlog::run_pipe(dir, cfg, std::io::stdin().lock()) {
             Ok(_) => exit::OK,
             Err(e) => {
                 eprintln!("warren pipe: {e}");

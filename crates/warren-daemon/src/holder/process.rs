@@ -6,7 +6,6 @@
 
 use super::frame::{self, Answer, Request};
 use super::{ExitInfo, HOLDER_PROTOCOL, HolderInfo, files};
-use crate::outlog::{PipeConfig, SegmentWriter};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt as _;
@@ -17,6 +16,7 @@ use std::process::{ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use warren_helpers::fs::write_private_atomic;
+use warren_helpers::outlog::{PipeConfig, SegmentWriter};
 
 /// How the holder was asked to run.
 #[derive(Debug, Clone)]

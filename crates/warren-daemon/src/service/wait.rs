@@ -2,12 +2,12 @@
 
 use super::{timeout_of, wait_progress};
 use crate::Daemon;
-use crate::outlog;
 use crate::session::SessionHandle;
 use crate::session::matcher::LineMatcher;
 use regex::Regex;
 use std::sync::Arc;
 use std::time::Duration;
+use warren_helpers::outlog;
 use warren_proto::{ApiError, WaitAnswer, WaitRequest};
 
 /// Waits; `matched` false on timeout (the CLI exits 1).

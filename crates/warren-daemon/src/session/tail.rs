@@ -3,9 +3,9 @@
 
 use super::{Cmd, SessionHandle};
 use crate::Daemon;
-use crate::outlog;
 use base64::Engine as _;
 use std::sync::Arc;
+use warren_helpers::outlog;
 use warren_proto::{EventKind, OutputChunk};
 
 /// Largest chunk read and published at once.
