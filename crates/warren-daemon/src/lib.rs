@@ -13,7 +13,6 @@ pub mod monitor;
 pub mod paths;
 pub mod profiles;
 pub mod reconcile;
-pub mod recorder;
 pub mod registry;
 pub mod service;
 pub mod session;
@@ -174,7 +173,12 @@ pub fn kill_recorder(paths: &Paths) {
 pub async fn start_recorder(d: &Arc<Daemon>) -> anyhow::Result<bool> {
     let (exe, p) = (d.exe.clone(), d.paths.clone());
     let started = tokio::task::spawn_blocking(move || {
-        recorder::ensure_running(&exe, &p.recorder_socket, &p.recorder_pid, &p.log_file)
+        warren_helpers::recorder::ensure_running(
+            &exe,
+            &p.recorder_socket,
+            &p.recorder_pid,
+            &p.log_file,
+        )
     })
     .await??;
     if started {

@@ -10,7 +10,9 @@
 //! - [`fs`]: replacing a file whole and atomically.
 //! - [`outlog`]: a session's rotating output log; `warren pipe` writes it, the daemon reads it.
 //! - [`protect`]: protected paths, and `warren guard`, the PreToolUse hook that denies.
+//! - [`recorder`]: the output recorder (`warren recorder`) and the pipe hand-off to it.
 
 pub mod fs;
 pub mod outlog;
 pub mod protect;
+pub mod recorder;

@@ -27,7 +27,7 @@ fn main() {
     };
     // The output helpers: no runtime, no logging, nothing to start up.
     if let Cmd::Recorder { socket, pid_file } = &cli.cmd {
-        let code = match warren_daemon::recorder::serve(socket, pid_file) {
+        let code = match warren_helpers::recorder::serve(socket, pid_file) {
             Ok(()) => exit::OK,
             Err(e) => {
                 eprintln!("warren recorder: {e}");
@@ -110,7 +110,7 @@ fn main() {
         };
         // Hand the pipe to the shared recorder and exit; copy it ourselves if that fails.
         if let Some(sock) = recorder {
-            match warren_daemon::recorder::handoff(sock, dir, cfg) {
+            match warren_helpers::recorder::handoff(sock, dir, cfg) {
                 Ok(()) => std::process::exit(exit::OK),
                 Err(e) => eprintln!(
                     "warren pipe: the recorder did not take the output ({e}); copying it myself"
