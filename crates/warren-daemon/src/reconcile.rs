@@ -86,8 +86,9 @@ fn adopt_headless(
     let (h, rx) = SessionHandle::new(row.clone(), dir.clone(), profile, offset);
     h.set_headless(|x| *x = hrow.clone());
     if !crate::session::agent_gone(row.state, true) {
-        let holder_started = crate::holder::read_info(&dir).is_some();
-        if hrow.is_none() || (!holder_started && crate::holder::read_exit(&dir).is_none()) {
+        let holder_started = warren_helpers::holder::read_info(&dir).is_some();
+        if hrow.is_none() || (!holder_started && warren_helpers::holder::read_exit(&dir).is_none())
+        {
             d.transition(
                 &h,
                 Next {

@@ -8,11 +8,15 @@
 //! way round.
 //!
 //! - [`fs`]: replacing a file whole and atomically.
+//! - [`holder`]: the holder (`warren holder`), which owns a headless agent's stdin and
+//!   stdout, its frame protocol and the files it writes.
 //! - [`outlog`]: a session's rotating output log; `warren pipe` writes it, the daemon reads it.
 //! - [`protect`]: protected paths, and `warren guard`, the PreToolUse hook that denies.
 //! - [`recorder`]: the output recorder (`warren recorder`) and the pipe hand-off to it.
 
+mod clock;
 pub mod fs;
+pub mod holder;
 pub mod outlog;
 pub mod protect;
 pub mod recorder;

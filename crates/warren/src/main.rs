@@ -43,7 +43,7 @@ fn main() {
         argv,
     } = &cli.cmd
     {
-        let args = warren_daemon::holder::process::HolderArgs {
+        let args = warren_helpers::holder::process::HolderArgs {
             dir: dir.clone(),
             cfg: warren_helpers::outlog::PipeConfig {
                 max_bytes: *max_bytes,
@@ -51,7 +51,7 @@ fn main() {
             },
             argv: argv.clone(),
         };
-        let code = match warren_daemon::holder::process::run(args) {
+        let code = match warren_helpers::holder::process::run(args) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("warren holder: {e}");

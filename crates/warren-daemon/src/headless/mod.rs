@@ -109,7 +109,7 @@ mod tests {
     fn lines_written_to_the_agent_are_single_json_objects() {
         let l = super::user_line("two\nlines \"quoted\"");
         assert!(!l.contains('\n'));
-        assert!(crate::holder::frame::validate_line(&l).is_ok());
-        assert!(crate::holder::frame::validate_line(&super::interrupt_line(3)).is_ok());
+        assert!(warren_helpers::holder::frame::validate_line(&l).is_ok());
+        assert!(warren_helpers::holder::frame::validate_line(&super::interrupt_line(3)).is_ok());
     }
 }

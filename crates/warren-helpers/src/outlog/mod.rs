@@ -23,7 +23,8 @@ mod reader;
 mod writer;
 
 pub use reader::{ReadResult, read_range, total_len};
-pub use writer::{PipeConfig, SegmentWriter, run_pipe};
+pub(crate) use writer::SegmentWriter;
+pub use writer::{PipeConfig, run_pipe};
 
 /// File name of the live segment inside a session directory.
 const CURRENT: &str = "output.log";

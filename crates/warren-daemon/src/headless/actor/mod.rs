@@ -14,7 +14,7 @@ mod stream;
 use super::turn::{OpenTurn, Totals, is_breach, verdict};
 use super::{interrupt_line, parse::parse_line, user_line};
 use crate::Daemon;
-use crate::holder::{self, client::HolderClient};
+use crate::holder::client::HolderClient;
 use crate::session::status::Next;
 use crate::session::{Cmd, SessionHandle};
 use crate::store::now_ms;
@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
-use warren_helpers::protect;
+use warren_helpers::{holder, protect};
 use warren_proto::{AgentEvent, ApiError, ErrorCode, EventKind, SessionState, Signal, Violation};
 
 /// Largest piece of the log read at once.

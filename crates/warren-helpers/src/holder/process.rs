@@ -6,8 +6,11 @@
 
 use super::frame::{self, Answer, Request};
 use super::{ExitInfo, HOLDER_PROTOCOL, HolderInfo, files};
+use crate::clock::now_ms;
+use crate::fs::write_private_atomic;
+use crate::outlog::{PipeConfig, SegmentWriter};
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::{CommandExt as _, ExitStatusExt as _};
@@ -15,8 +18,6 @@ use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use warren_helpers::fs::write_private_atomic;
-use warren_helpers::outlog::{PipeConfig, SegmentWriter};
 
 /// How the holder was asked to run.
 #[derive(Debug, Clone)]
@@ -37,11 +38,11 @@ struct Shared {
 }
 
 /// Runs the holder until the agent exits; returns the holder's exit code.
-pub fn run(a: HolderArgs) -> anyhow::Result<i32> {
+pub fn run(a: HolderArgs) -> io::Result<i32> {
     // Its own session: the daemon's process group, terminal and signals are not its own.
     let _ = nix::unistd::setsid();
     let Some((program, args)) = a.argv.split_first() else {
-        anyhow::bail!("no program to run");
+        return Err(io::Error::other("no program to run"));
     };
     let socket_path = a.dir.join(files::SOCKET);
     let _ = std::fs::remove_file(&socket_path);
@@ -60,13 +61,13 @@ pub fn run(a: HolderArgs) -> anyhow::Result<i32> {
         // Its own process group, so a signal reaches the tools it started too.
         .process_group(0)
         .spawn()
-        .map_err(|e| anyhow::anyhow!("cannot start {program}: {e}"))?;
+        .map_err(|e| io::Error::other(format!("cannot start {program}: {e}")))?;
     let child_pid = child.id();
     let info = HolderInfo {
         v: HOLDER_PROTOCOL,
         pid: std::process::id(),
         child_pid,
-        started_ms: crate::store::now_ms(),
+        started_ms: now_ms(),
     };
     write_private_atomic(&a.dir.join(files::INFO), &serde_json::to_vec(&info)?)?;
     // Tell whoever started us (once; nobody reads it after a daemon restart).
@@ -102,7 +103,7 @@ pub fn run(a: HolderArgs) -> anyhow::Result<i32> {
     let exit = ExitInfo {
         code: status.code(),
         signal: status.signal(),
-        at_ms: crate::store::now_ms(),
+        at_ms: now_ms(),
     };
     write_private_atomic(&a.dir.join(files::EXIT), &serde_json::to_vec(&exit)?)?;
     let _ = std::fs::remove_file(&socket_path);
