@@ -67,16 +67,13 @@ fn main() {
         event,
     } = &cli.cmd
     {
-        if let Some(out) = warren_daemon::claude::hook::run_hook(home, session, event) {
+        if let Some(out) = warren_helpers::hook::run_hook(home, session, event) {
             println!("{out}");
         }
         std::process::exit(exit::OK);
     }
     if let Cmd::Statusline { home, session } = &cli.cmd {
-        print!(
-            "{}",
-            warren_daemon::claude::hook::run_statusline(home, session)
-        );
+        print!("{}", warren_helpers::hook::run_statusline(home, session));
         std::process::exit(exit::OK);
     }
     if let Cmd::Guard { rules } = &cli.cmd {

@@ -124,7 +124,7 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
         .hooks
         .then(|| super::claude::ClaudeState::load(&h, stuck_after));
     if let Some(st) = claude.as_mut() {
-        for r in crate::claude::hook::take_spool(&h.dir) {
+        for r in warren_helpers::hook::take_spool(&h.dir) {
             super::claude::on_hook(&d, &h, st, r).await;
         }
         super::inputs::settle_after_restart(&d, &h, st);
@@ -216,7 +216,7 @@ pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedR
                     Cmd::Hook(report) => {
                         if let Some(st) = claude.as_mut() {
                             // A hook that could not reach the daemon earlier goes first.
-                            for r in crate::claude::hook::take_spool(&h.dir) {
+                            for r in warren_helpers::hook::take_spool(&h.dir) {
                                 super::claude::on_hook(&d, &h, st, r).await;
                             }
                             super::claude::on_hook(&d, &h, st, report).await;
