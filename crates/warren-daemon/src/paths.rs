@@ -2,9 +2,7 @@
 //! lives there, so two homes never see each other's sessions; else the XDG directories.
 
 use std::path::{Path, PathBuf};
-
-/// Longest socket path we bind: `sun_path` is 108 bytes on Linux and 104 on macOS, NUL included.
-const MAX_SOCKET_PATH: usize = 100;
+use warren_helpers::layout;
 
 /// Every path the daemon and its clients use.
 #[derive(Debug, Clone)]
@@ -57,28 +55,21 @@ impl Paths {
     }
 
     fn layout(home: &Path, runtime: &Path) -> Self {
-        let runtime_dir = if fits(&runtime.join("warren.sock"))
-            && fits(&runtime.join("tmux.sock"))
-            && fits(&runtime.join("recorder.sock"))
-        {
-            runtime.to_path_buf()
-        } else {
-            short_runtime_dir(home)
-        };
+        let runtime_dir = layout::runtime_dir(home, runtime);
         Self {
             home: home.to_path_buf(),
             config_file: home.join("config.toml"),
-            socket: runtime_dir.join("warren.sock"),
-            tmux_socket: runtime_dir.join("tmux.sock"),
+            socket: runtime_dir.join(layout::API_SOCKET),
+            tmux_socket: runtime_dir.join(layout::TMUX_SOCKET),
             pid_file: runtime_dir.join("daemon.pid"),
             autostart_lock: runtime_dir.join("autostart.lock"),
-            recorder_socket: runtime_dir.join("recorder.sock"),
+            recorder_socket: runtime_dir.join(layout::RECORDER_SOCKET),
             recorder_pid: runtime_dir.join("recorder.pid"),
             runtime_dir,
             db: home.join("warren.db"),
             token: home.join("token"),
             log_file: home.join("daemon.log"),
-            sessions_dir: home.join("sessions"),
+            sessions_dir: home.join(layout::SESSIONS),
             tmux_events: home.join("tmux-events.log"),
         }
     }
@@ -107,55 +98,8 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
 }
 
-/// Writes `bytes` to `path` whole or not at all: a 0600 temp file in the same directory,
-/// synced, then renamed over `path`.
-pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(Default::default, |n| n.to_string_lossy());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
-fn fits(p: &Path) -> bool {
-    p.as_os_str().len() <= MAX_SOCKET_PATH
-}
-
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// `$TMPDIR/warren-<uid>/<hash of home>`: short enough for `sun_path`, distinct per home.
-fn short_runtime_dir(home: &Path) -> PathBuf {
-    let uid = nix::unistd::getuid().as_raw();
-    // FNV-1a: stable across runs and versions, unlike std's hasher.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in home.as_os_str().as_encoded_bytes() {
-        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    let tmp = std::env::var_os("TMPDIR")
-        .map(PathBuf::from)
-        .filter(|t| fits(&t.join("warren-0000000/0123456789abcdef/warren.sock")));
-    tmp.unwrap_or_else(|| PathBuf::from("/tmp"))
-        .join(format!("warren-{uid}"))
-        .join(format!("{h:016x}"))
 }
 
 fn xdg_dirs() -> (PathBuf, PathBuf, PathBuf) {
@@ -166,7 +110,7 @@ fn xdg_dirs() -> (PathBuf, PathBuf, PathBuf) {
             let runtime = s
                 .runtime_dir()
                 .map(|r| r.join("warren"))
-                .unwrap_or_else(|| short_runtime_dir(&data));
+                .unwrap_or_else(|| layout::short_runtime_dir(&data));
             (data, s.config_dir().join("warren"), runtime)
         }
         Err(_) => {
@@ -180,6 +124,7 @@ fn xdg_dirs() -> (PathBuf, PathBuf, PathBuf) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use warren_helpers::layout::MAX_SOCKET_PATH;
 
     #[test]
     fn short_home_keeps_sockets_inside() {

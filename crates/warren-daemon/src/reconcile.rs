@@ -2,12 +2,12 @@
 //! kept), finish or undo half-done creates and kills, and mark what vanished `lost`.
 
 use crate::daemon::Daemon;
-use crate::outlog;
 use crate::session::SessionHandle;
 use crate::session::status::Next;
 use crate::store::SessionRow;
 use crate::tmux::PaneRow;
 use std::sync::Arc;
+use warren_helpers::outlog;
 use warren_proto::{SessionState, Signal};
 
 /// Loads every stored session, reconciles it and starts its tasks.
@@ -91,8 +91,9 @@ fn adopt_headless(
     });
     let (h, rx) = SessionHandle::new_headless(row.clone(), headless, dir.clone(), profile, offset);
     if !crate::session::agent_gone(row.state, true) {
-        let holder_started = crate::holder::read_info(&dir).is_some();
-        if hrow.is_none() || (!holder_started && crate::holder::read_exit(&dir).is_none()) {
+        let holder_started = warren_helpers::holder::read_info(&dir).is_some();
+        if hrow.is_none() || (!holder_started && warren_helpers::holder::read_exit(&dir).is_none())
+        {
             d.transition(
                 &h,
                 Next {

@@ -27,7 +27,7 @@ fn main() {
     };
     // The output helpers: no runtime, no logging, nothing to start up.
     if let Cmd::Recorder { socket, pid_file } = &cli.cmd {
-        let code = match warren_daemon::recorder::serve(socket, pid_file) {
+        let code = match warren_helpers::recorder::serve(socket, pid_file) {
             Ok(()) => exit::OK,
             Err(e) => {
                 eprintln!("warren recorder: {e}");
@@ -43,15 +43,15 @@ fn main() {
         argv,
     } = &cli.cmd
     {
-        let args = warren_daemon::holder::process::HolderArgs {
+        let args = warren_helpers::holder::process::HolderArgs {
             dir: dir.clone(),
-            cfg: warren_daemon::outlog::PipeConfig {
+            cfg: warren_helpers::outlog::PipeConfig {
                 max_bytes: *max_bytes,
                 keep: *keep,
             },
             argv: argv.clone(),
         };
-        let code = match warren_daemon::holder::process::run(args) {
+        let code = match warren_helpers::holder::process::run(args) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("warren holder: {e}");
@@ -67,16 +67,13 @@ fn main() {
         event,
     } = &cli.cmd
     {
-        if let Some(out) = warren_daemon::agents::claude::hook::run_hook(home, session, event) {
+        if let Some(out) = warren_helpers::hook::run_hook(home, session, event) {
             println!("{out}");
         }
         std::process::exit(exit::OK);
     }
     if let Cmd::Statusline { home, session } = &cli.cmd {
-        print!(
-            "{}",
-            warren_daemon::agents::claude::hook::run_statusline(home, session)
-        );
+        print!("{}", warren_helpers::hook::run_statusline(home, session));
         std::process::exit(exit::OK);
     }
     if let Cmd::Guard { rules } = &cli.cmd {
@@ -84,7 +81,7 @@ fn main() {
         // not let the tool through silently: exit 2 blocks it, with the reason on stderr.
         let mut input = String::new();
         let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut input);
-        let code = match warren_daemon::runtime::headless::protect::guard(rules, &input) {
+        let code = match warren_helpers::protect::guard(rules, &input) {
             Ok(Some(deny)) => {
                 println!("{deny}");
                 exit::OK
@@ -104,20 +101,20 @@ fn main() {
         recorder,
     } = &cli.cmd
     {
-        let cfg = warren_daemon::outlog::PipeConfig {
+        let cfg = warren_helpers::outlog::PipeConfig {
             max_bytes: *max_bytes,
             keep: *keep,
         };
         // Hand the pipe to the shared recorder and exit; copy it ourselves if that fails.
         if let Some(sock) = recorder {
-            match warren_daemon::recorder::handoff(sock, dir, cfg) {
+            match warren_helpers::recorder::handoff(sock, dir, cfg) {
                 Ok(()) => std::process::exit(exit::OK),
                 Err(e) => eprintln!(
                     "warren pipe: the recorder did not take the output ({e}); copying it myself"
                 ),
             }
         }
-        let code = match warren_daemon::outlog::run_pipe(dir, cfg, std::io::stdin().lock()) {
+        let code = match warren_helpers::outlog::run_pipe(dir, cfg, std::io::stdin().lock()) {
             Ok(_) => exit::OK,
             Err(e) => {
                 eprintln!("warren pipe: {e}");

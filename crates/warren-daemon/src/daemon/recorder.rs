@@ -2,7 +2,7 @@
 
 use super::Daemon;
 use crate::paths::Paths;
-use crate::recorder;
+use warren_helpers::recorder;
 
 /// Ends the recorder by the pid it wrote (it is ours: it holds our pid file locked).
 pub fn kill_recorder(paths: &Paths) {

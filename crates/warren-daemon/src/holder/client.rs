@@ -1,12 +1,12 @@
 //! The daemon's side of the holder protocol: one connection per session, one request at a
 //! time, every step bounded by a timeout.
 
-use super::HOLDER_PROTOCOL;
-use super::frame::{Answer, MAX_FRAME, Request};
 use std::path::Path;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::UnixStream;
+use warren_helpers::holder::HOLDER_PROTOCOL;
+use warren_helpers::holder::frame::{Answer, MAX_FRAME, Request};
 
 /// How long a holder has to answer.
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -19,7 +19,7 @@ pub struct HolderClient {
 impl HolderClient {
     /// Connects to the holder of session directory `dir` and says hello.
     pub async fn connect(dir: &Path) -> std::io::Result<(Self, Answer)> {
-        let path = dir.join(super::files::SOCKET);
+        let path = dir.join(warren_helpers::holder::files::SOCKET);
         let conn = tokio::time::timeout(TIMEOUT, UnixStream::connect(&path))
             .await
             .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "holder connect"))??;

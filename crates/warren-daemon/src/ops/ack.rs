@@ -3,11 +3,11 @@
 
 use super::wait_progress;
 use crate::daemon::Daemon;
-use crate::outlog;
 use crate::session::SessionHandle;
 use crate::session::matcher::LineMatcher;
 use regex::Regex;
 use std::time::Duration;
+use warren_helpers::outlog;
 use warren_proto::{Ack, SendAnswer};
 
 /// Acked when output grows past `before` (the echo) within the ack timeout.

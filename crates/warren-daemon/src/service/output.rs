@@ -1,9 +1,9 @@
 //! `output`: raw bytes from an offset (resumable), or the rendered screen with history.
 
 use crate::daemon::Daemon;
-use crate::outlog::{self, ReadResult};
 use crate::session::matcher::clean_text;
 use std::sync::Arc;
+use warren_helpers::outlog::{self, ReadResult};
 use warren_proto::ApiError;
 
 /// The largest raw read per request.

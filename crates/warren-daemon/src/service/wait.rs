@@ -3,11 +3,11 @@
 use crate::daemon::Daemon;
 use crate::ops::ack::follow;
 use crate::ops::{timeout_of, wait_progress};
-use crate::outlog;
 use crate::session::matcher::LineMatcher;
 use regex::Regex;
 use std::sync::Arc;
 use std::time::Duration;
+use warren_helpers::outlog;
 use warren_proto::{ApiError, WaitAnswer, WaitRequest};
 
 /// Waits; `matched` false on timeout (the CLI exits 1).

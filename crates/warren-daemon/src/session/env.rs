@@ -50,7 +50,7 @@ pub fn session_env(
 /// file renamed over the old one), so a crash mid-write never leaves resume half a file.
 pub fn write_env(dir: &std::path::Path, env: &BTreeMap<String, String>) -> std::io::Result<()> {
     let body = serde_json::to_string(env).map_err(std::io::Error::other)?;
-    crate::paths::write_private_atomic(&dir.join("env.json"), body.as_bytes())
+    warren_helpers::fs::write_private_atomic(&dir.join("env.json"), body.as_bytes())
 }
 
 /// Reads the environment stored by [`write_env`].

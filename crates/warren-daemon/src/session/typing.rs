@@ -29,7 +29,7 @@ pub async fn deliver(
     enter: bool,
 ) -> Result<u64, ApiError> {
     let pane = pane(h)?;
-    let before = crate::outlog::total_len(&h.dir).unwrap_or_else(|_| h.offset());
+    let before = warren_helpers::outlog::total_len(&h.dir).unwrap_or_else(|_| h.offset());
     let multiline = text.contains('\n');
     if !text.is_empty() {
         let sent = if multiline || text.len() > LITERAL_MAX {

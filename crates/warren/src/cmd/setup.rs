@@ -100,16 +100,9 @@ pub async fn setup(ctx: &Ctx, instar: bool) -> Result<i32, ApiError> {
     Ok(exit::OK)
 }
 
+/// Replaces `path` atomically, keeping an existing file's mode; a new one is 0600.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .and_then(|mut f| f.write_all(bytes))
+    warren_helpers::fs::write_atomic_keeping_mode(path, bytes, 0o600)
         .map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))
 }
 

@@ -169,15 +169,10 @@ pub fn guide(text: &str, remove: bool) -> String {
     out
 }
 
+/// Replaces a file of the user's atomically, keeping its mode; a new one is made like any
+/// other file (0666 less the umask).
 fn write_atomic(path: &Path, text: &str) -> Result<(), ApiError> {
-    let tmp = path.with_extension("warren-tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|()| {
-            if let Ok(meta) = std::fs::metadata(path) {
-                std::fs::set_permissions(&tmp, meta.permissions())?;
-            }
-            std::fs::rename(&tmp, path)
-        })
+    warren_helpers::fs::write_atomic_keeping_mode(path, text.as_bytes(), 0o666)
         .map_err(|e| ApiError::internal(format!("writing {}: {e}", path.display())))
 }
 

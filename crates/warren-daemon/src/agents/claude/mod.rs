@@ -1,8 +1,8 @@
 //! Everything warren knows about Claude Code, in one place:
 //!
 //! - in tmux: its screens (`screen`), the first-start dialogs pre-seeded away (`seed`), the
-//!   settings file that adds warren's hooks and status line (`settings`), what a hook reports
-//!   (`hook`, `meta`), the status engine driven by hooks with the screen as confirmation
+//!   settings file that adds warren's hooks and status line (`settings`; the hook and status
+//!   line programs themselves are [`warren_helpers::hook`]), what the status line left (`meta`), the status engine driven by hooks with the screen as confirmation
 //!   (`engine`) and acknowledged, queued input (`inputs`);
 //! - headless: a spawn request as `claude -p` argv (`spec`) and its stream-json output as
 //!   typed events (`stream`), the input lines it takes (`user_line`, `interrupt_line`);
@@ -12,7 +12,6 @@
 //! (docs/ARCHITECTURE.md, "Where does a new agent go").
 
 pub mod engine;
-pub mod hook;
 pub mod inputs;
 pub mod meta;
 pub mod screen;
@@ -75,7 +74,7 @@ mod tests {
     fn lines_written_to_the_agent_are_single_json_objects() {
         let l = super::user_line("two\nlines \"quoted\"");
         assert!(!l.contains('\n'));
-        assert!(crate::holder::frame::validate_line(&l).is_ok());
-        assert!(crate::holder::frame::validate_line(&super::interrupt_line(3)).is_ok());
+        assert!(warren_helpers::holder::frame::validate_line(&l).is_ok());
+        assert!(warren_helpers::holder::frame::validate_line(&super::interrupt_line(3)).is_ok());
     }
 }

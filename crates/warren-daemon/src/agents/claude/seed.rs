@@ -17,8 +17,8 @@
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::io;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 /// How many trailing chars of the API key Claude Code remembers.
@@ -235,9 +235,10 @@ fn array_at<'m>(
     }
 }
 
-/// Replaces `path` with `map` as pretty JSON (two-space indent, as Claude Code writes it):
-/// a temporary file in the same directory with the old file's mode (0600 when new), synced,
-/// then renamed over it. Creates missing parent directories with mode 0700.
+/// Replaces `path` with `map` as pretty JSON (two-space indent, as Claude Code writes it),
+/// atomically and keeping the old file's mode (0600 when new); see
+/// [`warren_helpers::fs::write_atomic_keeping_mode`]. Creates missing parent directories
+/// with mode 0700.
 fn write_atomic(path: &Path, map: &Map<String, Value>) -> io::Result<()> {
     let name = path.display().to_string();
     let with_name = |e: io::Error| io::Error::new(e.kind(), format!("{name}: {e}"));
@@ -250,54 +251,15 @@ fn write_atomic(path: &Path, map: &Map<String, Value>) -> io::Result<()> {
         .mode(0o700)
         .create(&dir)
         .map_err(with_name)?;
-    let mode = match fs::metadata(path) {
-        Ok(m) => m.permissions().mode() & 0o7777,
-        Err(_) => 0o600,
-    };
     let mut body = serde_json::to_vec_pretty(map).map_err(io::Error::other)?;
     body.push(b'\n');
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = loop {
-        let mut nonce = [0u8; 6];
-        getrandom::fill(&mut nonce).map_err(io::Error::other)?;
-        let suffix: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
-        let candidate = dir.join(format!(".{file_name}.warren-{suffix}.tmp"));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&candidate)
-        {
-            Ok(f) => break (candidate, f),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(with_name(e)),
-        }
-    };
-    let (tmp_path, mut file) = tmp;
-    let mut finish = || -> io::Result<()> {
-        file.write_all(&body)?;
-        file.set_permissions(fs::Permissions::from_mode(mode))?;
-        file.sync_all()?;
-        fs::rename(&tmp_path, path)
-    };
-    if let Err(e) = finish() {
-        let _ = fs::remove_file(&tmp_path);
-        return Err(with_name(e));
-    }
-    // Make the rename durable; a directory that cannot be opened or synced is not an error.
-    if let Ok(d) = fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    warren_helpers::fs::write_atomic_keeping_mode(path, &body, 0o600).map_err(with_name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
     fn sample(name: &str) -> String {
         let p = format!(

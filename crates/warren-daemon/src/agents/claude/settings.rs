@@ -8,6 +8,8 @@ use crate::tmux::quote::sh;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use warren_helpers::fs::write_private_atomic;
+use warren_helpers::hook::USER_STATUSLINE;
 
 /// The hook events warren listens to (all exist in Claude Code 2.1.197; see docs/HOOKS.md).
 pub const HOOK_EVENTS: &[&str] = &[
@@ -33,8 +35,6 @@ const WITH_MATCHER: &[&str] = &[
 
 /// The settings file's name in the session directory.
 pub const FILE: &str = "claude-settings.json";
-/// Where `warren statusline` finds the user's own status line command.
-pub const USER_STATUSLINE: &str = "user-statusline.json";
 
 /// What the session's hooks need to find the daemon and the session.
 pub struct HookTarget<'a> {
@@ -85,38 +85,17 @@ pub fn settings(t: &HookTarget<'_>, skip: &[String]) -> Value {
 /// Writes the settings file (0600) into `dir`; answers its path.
 pub fn write(dir: &Path, t: &HookTarget<'_>, skip: &[String]) -> std::io::Result<PathBuf> {
     let path = dir.join(FILE);
-    write_private(&path, &serde_json::to_vec_pretty(&settings(t, skip))?)?;
+    write_private_atomic(&path, &serde_json::to_vec_pretty(&settings(t, skip))?)?;
     Ok(path)
 }
 
-/// Records the user's own status line command for `warren statusline`.
+/// Records the user's own status line command for `warren statusline`, which reads it with
+/// [`warren_helpers::hook::read_user_statusline`].
 pub fn write_user_statusline(dir: &Path, command: Option<&str>) -> std::io::Result<()> {
-    write_private(
+    write_private_atomic(
         &dir.join(USER_STATUSLINE),
         &serde_json::to_vec(&json!({ "command": command }))?,
     )
-}
-
-/// Reads what [`write_user_statusline`] wrote.
-pub fn read_user_statusline(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join(USER_STATUSLINE)).ok()?;
-    let v: Value = serde_json::from_str(&text).ok()?;
-    v.get("command")?.as_str().map(String::from)
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
 /// The status line command in force without warren: local beats project beats user settings
@@ -147,6 +126,7 @@ pub fn user_statusline(env: &BTreeMap<String, String>, cwd: &Path) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use warren_helpers::hook::read_user_statusline;
 
     #[test]
     fn every_event_calls_warren_hook_with_quoted_paths() {

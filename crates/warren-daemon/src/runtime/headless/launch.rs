@@ -3,12 +3,12 @@
 //! `ready <pid>` on stdout once the agent runs and its socket listens.
 
 use crate::daemon::Daemon;
-use crate::holder::files;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::AsyncBufReadExt as _;
+use warren_helpers::holder::files;
 use warren_proto::ApiError;
 
 /// How long a holder has to start the agent.

@@ -4,7 +4,8 @@
 //! What the agent speaks (its argv, its stream) belongs to its agent module
 //! ([`crate::agents::claude`]); this runtime only carries lines.
 //!
-//! - [`protect`]: protected paths, and the guard hook.
+//! - Protected paths, and the guard hook, are [`warren_helpers::protect`]: `warren guard` runs
+//!   as a process of its own.
 //! - [`turn`]: one interaction's accounting and its verdict.
 //! - [`actor`]: the task that drives one session: forwards input one turn at a time, parses
 //!   the stream, keeps the limits and the watchdog, and turns the agent's exit into a state.
@@ -12,9 +13,10 @@
 
 pub mod actor;
 pub mod launch;
-pub mod protect;
 pub mod strict;
 pub mod turn;
+
+use warren_helpers::protect;
 
 /// Every protected pattern of a session: the defaults, warren's home and socket, Claude
 /// Code's settings files, and the session's own.

@@ -1,10 +1,10 @@
 //! `--protect strict`: the guard's rules file and the settings file that installs `warren
 //! guard` as a PreToolUse hook, kept in step with the session's limits.
 
-use super::protect;
 use crate::daemon::Daemon;
 use crate::session::SessionHandle;
 use std::path::PathBuf;
+use warren_helpers::protect;
 use warren_proto::{ApiError, Limits};
 
 /// Writes the guard's rules and the settings file that installs it as a PreToolUse hook;

@@ -2,10 +2,10 @@
 //! was appended, publishes it live, moves the session's offset and tells the actor.
 
 use crate::daemon::Daemon;
-use crate::outlog;
 use crate::session::{SessionHandle, TmuxCmd};
 use base64::Engine as _;
 use std::sync::Arc;
+use warren_helpers::outlog;
 use warren_proto::{EventKind, OutputChunk};
 
 /// Largest chunk read and published at once.

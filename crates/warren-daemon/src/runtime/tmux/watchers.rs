@@ -97,7 +97,8 @@ pub fn after_spawn(d: &Arc<Daemon>) {
 pub async fn recorder(d: Arc<Daemon>) {
     loop {
         let sock = d.paths.recorder_socket.clone();
-        let watch = tokio::task::spawn_blocking(move || crate::recorder::watch(&sock)).await;
+        let watch =
+            tokio::task::spawn_blocking(move || warren_helpers::recorder::watch(&sock)).await;
         if let Ok(Ok(stream)) = watch {
             if stream.set_nonblocking(true).is_ok() {
                 if let Ok(s) = tokio::net::UnixStream::from_std(stream) {

@@ -11,12 +11,11 @@ mod exit;
 mod safety;
 mod stream;
 
-use super::protect;
 use super::turn::{OpenTurn, Totals, is_breach, verdict};
 use crate::agents::claude::stream::parse_line;
 use crate::agents::claude::{interrupt_line, user_line};
 use crate::daemon::Daemon;
-use crate::holder::{self, client::HolderClient};
+use crate::holder::client::HolderClient;
 use crate::session::status::Next;
 use crate::session::{HeadlessCmd as Cmd, SessionHandle};
 use crate::store::now_ms;
@@ -25,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
+use warren_helpers::{holder, protect};
 use warren_proto::{AgentEvent, ApiError, ErrorCode, EventKind, SessionState, Signal, Violation};
 
 /// Largest piece of the log read at once.

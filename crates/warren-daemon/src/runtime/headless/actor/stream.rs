@@ -9,7 +9,7 @@ impl Actor {
         let mut got = false;
         loop {
             let from = self.parsed + self.buf.len() as u64;
-            let read = match crate::outlog::read_range(&self.h.dir, from, CHUNK) {
+            let read = match warren_helpers::outlog::read_range(&self.h.dir, from, CHUNK) {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::warn!(session = %self.h.name, "reading the agent's output: {e}");

@@ -111,7 +111,7 @@ impl Actor {
     async fn start(&mut self) {
         let (d, h) = (&self.d, &self.h);
         if let Some(st) = self.claude.as_mut() {
-            for r in crate::agents::claude::hook::take_spool(&h.dir) {
+            for r in warren_helpers::hook::take_spool(&h.dir) {
                 claude::on_hook(d, h, st, r).await;
             }
             inputs::settle_after_restart(d, h, st);
@@ -259,7 +259,7 @@ impl Actor {
             return;
         };
         // A hook that could not reach the daemon earlier goes first.
-        for r in crate::agents::claude::hook::take_spool(&h.dir) {
+        for r in warren_helpers::hook::take_spool(&h.dir) {
             claude::on_hook(d, h, st, r).await;
         }
         claude::on_hook(d, h, st, report).await;

@@ -42,7 +42,7 @@ pub enum Request {
 
 impl Request {
     /// The version the request was made with.
-    pub fn version(&self) -> u32 {
+    pub(crate) fn version(&self) -> u32 {
         match self {
             Self::Hello { v } | Self::Close { v } => *v,
             Self::Write { v, .. } | Self::Signal { v, .. } => *v,
@@ -76,7 +76,7 @@ pub struct Answer {
 }
 
 /// Writes one frame.
-pub fn write_frame(w: &mut impl Write, body: &[u8]) -> io::Result<()> {
+pub(crate) fn write_frame(w: &mut impl Write, body: &[u8]) -> io::Result<()> {
     let len = u32::try_from(body.len())
         .ok()
         .filter(|n| (*n as usize) <= MAX_FRAME)
@@ -90,7 +90,7 @@ pub fn write_frame(w: &mut impl Write, body: &[u8]) -> io::Result<()> {
 
 /// Reads one whole frame; `Ok(None)` at a clean end of stream. A stream that ends inside a
 /// frame is an error, and that partial frame is never acted on.
-pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
     let mut len = [0u8; 4];
     let mut got = 0;
     while got < 4 {

@@ -1,9 +1,10 @@
-//! Protected paths: which paths a tool call touches, and whether one is protected. Used to
-//! report (every tool_use) and, with `--protect strict`, by `warren guard`, the PreToolUse hook
-//! that denies.
+//! Protected paths: which paths a tool call touches, and whether one is protected. The daemon
+//! uses it to report (every tool_use) and, with `--protect strict`, `warren guard`, the
+//! PreToolUse hook that denies, runs it as a process of its own.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::io;
 use std::path::Path;
 
 /// Protected by default, beside warren's own home, socket and Claude Code's settings files.
@@ -20,7 +21,7 @@ pub struct Rules {
 
 /// The paths a tool call names: `file_path`, `path`, `notebook_path`, and for Bash the words
 /// of its command.
-pub fn touched(tool: &str, input: &Value) -> Vec<String> {
+fn touched(tool: &str, input: &Value) -> Vec<String> {
     let mut out: Vec<String> = ["file_path", "path", "notebook_path"]
         .iter()
         .filter_map(|k| input.get(*k).and_then(Value::as_str))
@@ -42,7 +43,7 @@ pub fn touched(tool: &str, input: &Value) -> Vec<String> {
 /// path prefix; `dir/` matches that directory anywhere; a bare name matches a path component
 /// equal to it or starting with it and a dot (`.env` covers `.env.local`); a pattern with a
 /// slash matches as a substring of the path.
-pub fn matches(pattern: &str, candidate: &str, cwd: &str) -> bool {
+fn matches(pattern: &str, candidate: &str, cwd: &str) -> bool {
     if pattern.is_empty() {
         return false;
     }
@@ -80,8 +81,9 @@ pub fn check(rules: &Rules, tool: &str, input: &Value) -> Option<(String, String
 }
 
 /// `warren guard --rules FILE`: reads a PreToolUse hook's JSON on stdin and prints Claude
-/// Code's deny decision when the tool touches a protected path (nothing otherwise).
-pub fn guard(rules_file: &Path, stdin: &str) -> anyhow::Result<Option<String>> {
+/// Code's deny decision when the tool touches a protected path (nothing otherwise). A rules
+/// file or an input that cannot be read is an error: the caller blocks the tool.
+pub fn guard(rules_file: &Path, stdin: &str) -> io::Result<Option<String>> {
     let rules: Rules = serde_json::from_str(&std::fs::read_to_string(rules_file)?)?;
     let hook: Value = serde_json::from_str(stdin)?;
     let tool = hook

@@ -49,7 +49,8 @@ pub fn total_len(dir: &Path) -> io::Result<u64> {
 
 /// Oldest kept global offset: the start of the oldest rotated segment, or of
 /// `output.log` when none are kept.
-pub fn oldest_offset(dir: &Path) -> io::Result<u64> {
+#[cfg(test)]
+fn oldest_offset(dir: &Path) -> io::Result<u64> {
     Ok(snapshot(dir)?.oldest())
 }
 

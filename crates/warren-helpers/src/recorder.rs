@@ -14,7 +14,7 @@
 use crate::outlog::{PipeConfig, SegmentWriter};
 use nix::sys::socket::{ControlMessage, ControlMessageOwned, MsgFlags, recvmsg, sendmsg};
 use serde::{Deserialize, Serialize};
-use std::io::{BufRead as _, IoSlice, IoSliceMut, Read as _, Write as _};
+use std::io::{self, BufRead as _, IoSlice, IoSliceMut, Read as _, Write as _};
 use std::os::fd::{AsRawFd as _, OwnedFd, RawFd};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -35,7 +35,7 @@ fn report_failure(dir: &Path, error: &std::io::Error) {
 }
 
 /// Version of the recorder protocol; a recorder answers only its own version.
-pub const RECORDER_PROTOCOL: u32 = 1;
+const RECORDER_PROTOCOL: u32 = 1;
 /// Read size per pane (small: hundreds of panes each hold one buffer).
 const BUF: usize = 16 * 1024;
 /// Stack of a per-pane thread (it only reads and writes).
@@ -91,7 +91,7 @@ pub fn handoff(socket: &Path, dir: &Path, cfg: PipeConfig) -> std::io::Result<()
 }
 
 /// Whether a recorder answers on `socket`.
-pub fn running(socket: &Path) -> bool {
+fn running(socket: &Path) -> bool {
     UnixStream::connect(socket).is_ok()
 }
 
@@ -168,7 +168,7 @@ fn pause(d: Duration) {
 }
 
 /// The recorder's main loop: serves until killed. Holds `pid_file` locked while it runs.
-pub fn serve(socket: &Path, pid_file: &Path) -> anyhow::Result<()> {
+pub fn serve(socket: &Path, pid_file: &Path) -> io::Result<()> {
     let _ = nix::unistd::setsid();
     let mut lock = std::fs::OpenOptions::new()
         .read(true)
@@ -177,7 +177,10 @@ pub fn serve(socket: &Path, pid_file: &Path) -> anyhow::Result<()> {
         .truncate(false)
         .open(pid_file)?;
     if lock.try_lock().is_err() {
-        anyhow::bail!("a recorder already runs ({})", pid_file.display());
+        return Err(io::Error::other(format!(
+            "a recorder already runs ({})",
+            pid_file.display()
+        )));
     }
     lock.set_len(0)?;
     write!(lock, "{}", std::process::id())?;
@@ -206,7 +209,7 @@ pub fn serve(socket: &Path, pid_file: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn connection(conn: UnixStream) -> anyhow::Result<()> {
+fn connection(conn: UnixStream) -> io::Result<()> {
     let mut buf = vec![0u8; 64 * 1024];
     let mut cmsg = nix::cmsg_space!([RawFd; 1]);
     let (n, fd) = {
@@ -216,9 +219,10 @@ fn connection(conn: UnixStream) -> anyhow::Result<()> {
             &mut iov,
             Some(&mut cmsg),
             MsgFlags::MSG_CMSG_CLOEXEC,
-        )?;
+        )
+        .map_err(io::Error::other)?;
         let mut fd = None;
-        for c in msg.cmsgs()? {
+        for c in msg.cmsgs().map_err(io::Error::other)? {
             if let ControlMessageOwned::ScmRights(fds) = c {
                 for raw in fds {
                     let owned = own(raw);

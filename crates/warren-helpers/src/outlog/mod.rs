@@ -19,14 +19,15 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub mod reader;
-pub mod writer;
+mod reader;
+mod writer;
 
-pub use reader::{ReadResult, oldest_offset, read_range, total_len};
-pub use writer::{PipeConfig, SegmentWriter, run_pipe};
+pub use reader::{ReadResult, read_range, total_len};
+pub(crate) use writer::SegmentWriter;
+pub use writer::{PipeConfig, run_pipe};
 
 /// File name of the live segment inside a session directory.
-pub const CURRENT: &str = "output.log";
+const CURRENT: &str = "output.log";
 
 /// A rotated segment. Its content is final, so its length is too.
 #[derive(Debug, Clone)]

@@ -6,9 +6,11 @@
 
 use super::frame::{self, Answer, Request};
 use super::{ExitInfo, HOLDER_PROTOCOL, HolderInfo, files};
+use crate::clock::now_ms;
+use crate::fs::write_private_atomic;
 use crate::outlog::{PipeConfig, SegmentWriter};
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::{CommandExt as _, ExitStatusExt as _};
@@ -36,11 +38,11 @@ struct Shared {
 }
 
 /// Runs the holder until the agent exits; returns the holder's exit code.
-pub fn run(a: HolderArgs) -> anyhow::Result<i32> {
+pub fn run(a: HolderArgs) -> io::Result<i32> {
     // Its own session: the daemon's process group, terminal and signals are not its own.
     let _ = nix::unistd::setsid();
     let Some((program, args)) = a.argv.split_first() else {
-        anyhow::bail!("no program to run");
+        return Err(io::Error::other("no program to run"));
     };
     let socket_path = a.dir.join(files::SOCKET);
     let _ = std::fs::remove_file(&socket_path);
@@ -59,15 +61,15 @@ pub fn run(a: HolderArgs) -> anyhow::Result<i32> {
         // Its own process group, so a signal reaches the tools it started too.
         .process_group(0)
         .spawn()
-        .map_err(|e| anyhow::anyhow!("cannot start {program}: {e}"))?;
+        .map_err(|e| io::Error::other(format!("cannot start {program}: {e}")))?;
     let child_pid = child.id();
     let info = HolderInfo {
         v: HOLDER_PROTOCOL,
         pid: std::process::id(),
         child_pid,
-        started_ms: crate::store::now_ms(),
+        started_ms: now_ms(),
     };
-    write_atomic(&a.dir.join(files::INFO), &serde_json::to_vec(&info)?)?;
+    write_private_atomic(&a.dir.join(files::INFO), &serde_json::to_vec(&info)?)?;
     // Tell whoever started us (once; nobody reads it after a daemon restart).
     {
         let mut out = std::io::stdout();
@@ -101,9 +103,9 @@ pub fn run(a: HolderArgs) -> anyhow::Result<i32> {
     let exit = ExitInfo {
         code: status.code(),
         signal: status.signal(),
-        at_ms: crate::store::now_ms(),
+        at_ms: now_ms(),
     };
-    write_atomic(&a.dir.join(files::EXIT), &serde_json::to_vec(&exit)?)?;
+    write_private_atomic(&a.dir.join(files::EXIT), &serde_json::to_vec(&exit)?)?;
     let _ = std::fs::remove_file(&socket_path);
     Ok(0)
 }
@@ -114,21 +116,6 @@ fn open_append(path: &Path) -> std::io::Result<File> {
         .append(true)
         .mode(0o600)
         .open(path)
-}
-
-fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    {
-        let mut f = OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(tmp, path)
 }
 
 fn copy_stdout(dir: &Path, cfg: PipeConfig, mut out: impl Read) -> std::io::Result<()> {

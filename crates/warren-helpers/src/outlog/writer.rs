@@ -92,7 +92,8 @@ impl SegmentWriter {
     }
 
     /// Global offset of the next byte to be written.
-    pub fn next_offset(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn next_offset(&self) -> u64 {
         self.start + self.len
     }
 

@@ -1,31 +1,27 @@
 //! `warren hook EVENT` and `warren statusline`: the two commands Claude Code runs for warren.
 //! Blocking std code with no runtime: a hook costs the agent its run time. It never starts a
-//! daemon, gives up after [`BUDGET`], exits 0 (the only output is a decision the daemon asks
-//! for), and when the daemon cannot be reached appends the event to the session's
-//! `hooks.jsonl`, which the daemon replays when it starts.
+//! daemon, gives up after `BUDGET` (200 ms), exits 0 (the only output is a decision the daemon
+//! asks for), and when the daemon cannot be reached appends the event to the session's
+//! `hooks.jsonl`, which the daemon replays when it starts ([`take_spool`]).
 
-use crate::paths::Paths;
+use crate::clock::now_us;
+use crate::layout;
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use warren_proto::{HookAnswer, HookReport};
 
 /// How long a hook waits for the daemon, connection and answer together.
-pub const BUDGET: Duration = Duration::from_millis(200);
+const BUDGET: Duration = Duration::from_millis(200);
 /// The largest stdin a hook reads (a prompt can be large; 16 MiB is the API's own limit).
 const MAX_INPUT: u64 = warren_proto::MAX_BODY_BYTES as u64;
 /// Where hooks go when the daemon is unreachable.
-pub const SPOOL: &str = "hooks.jsonl";
-
-/// Microseconds since the Unix epoch.
-pub fn now_us() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0)
-}
+const SPOOL: &str = "hooks.jsonl";
+/// Where `warren statusline` finds the user's own status line command: `{"command": …}` in
+/// the session directory, written by the daemon when it makes the session.
+pub const USER_STATUSLINE: &str = "user-statusline.json";
 
 /// Reads stdin (bounded), reports, and answers what to print on stdout.
 pub fn run_hook(home: &Path, session: &str, event: &str) -> Option<String> {
@@ -43,13 +39,12 @@ pub fn run_hook(home: &Path, session: &str, event: &str) -> Option<String> {
 }
 
 /// Sends the report; on failure spools it. Answers the daemon's answer when it had one.
-pub fn deliver(home: &Path, session: &str, report: &HookReport) -> Option<HookAnswer> {
+fn deliver(home: &Path, session: &str, report: &HookReport) -> Option<HookAnswer> {
     let body = serde_json::to_vec(report).ok()?;
-    let paths = Paths::for_home(home);
-    match post(&paths.socket, &body, Instant::now() + BUDGET) {
+    match post(&layout::api_socket(home), &body, Instant::now() + BUDGET) {
         Ok(answer) => Some(answer),
         Err(e) => {
-            spool(&paths.session_dir(session), &body);
+            spool(&layout::session_dir(home, session), &body);
             if std::env::var_os("WARREN_HOOK_DEBUG").is_some() {
                 eprintln!("warren hook: the daemon did not answer ({e}); spooled");
             }
@@ -137,12 +132,19 @@ pub fn run_statusline(home: &Path, session: &str) -> String {
         at_us,
         replayed: false,
     };
-    let dir = Paths::for_home(home).session_dir(session);
+    let dir = layout::session_dir(home, session);
     let _ = deliver(home, session, &report);
-    match super::settings::read_user_statusline(&dir) {
+    match read_user_statusline(&dir) {
         Some(cmd) => run_user(&cmd, &input),
         None => String::new(),
     }
+}
+
+/// Reads the user's own status line command from [`USER_STATUSLINE`] in `dir`.
+pub fn read_user_statusline(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(USER_STATUSLINE)).ok()?;
+    let v: Value = serde_json::from_str(&text).ok()?;
+    v.get("command")?.as_str().map(String::from)
 }
 
 /// Runs the user's own status line command (their shell string, as Claude Code would run it)
@@ -215,8 +217,7 @@ mod tests {
     #[test]
     fn an_unreachable_daemon_spools_within_the_budget_and_the_spool_replays_in_order() {
         let home = tempfile::tempdir().unwrap();
-        let paths = Paths::for_home(home.path());
-        let dir = paths.session_dir("s1");
+        let dir = layout::session_dir(home.path(), "s1");
         std::fs::create_dir_all(&dir).unwrap();
         for (i, e) in ["UserPromptSubmit", "Stop"].iter().enumerate() {
             let t = Instant::now();
@@ -241,11 +242,11 @@ mod tests {
     #[test]
     fn a_daemon_that_hangs_is_given_up_on_after_the_budget() {
         let home = tempfile::tempdir().unwrap();
-        let paths = Paths::for_home(home.path());
-        std::fs::create_dir_all(paths.socket.parent().unwrap()).unwrap();
-        std::fs::create_dir_all(paths.session_dir("s2")).unwrap();
+        let socket = layout::api_socket(home.path());
+        std::fs::create_dir_all(socket.parent().unwrap()).unwrap();
+        std::fs::create_dir_all(layout::session_dir(home.path(), "s2")).unwrap();
         // Accepts (the kernel's backlog) and never answers.
-        let _l = std::os::unix::net::UnixListener::bind(&paths.socket).unwrap();
+        let _l = std::os::unix::net::UnixListener::bind(&socket).unwrap();
         let t = Instant::now();
         let r = HookReport {
             event: "Stop".into(),
@@ -256,7 +257,7 @@ mod tests {
         assert!(deliver(home.path(), "s2", &r).is_none());
         let took = t.elapsed();
         assert!(took >= BUDGET && took < BUDGET * 3, "took {took:?}");
-        assert_eq!(take_spool(&paths.session_dir("s2")).len(), 1);
+        assert_eq!(take_spool(&layout::session_dir(home.path(), "s2")).len(), 1);
     }
 
     #[test]
