@@ -298,7 +298,7 @@ impl WarrenMcp {
     async fn approve(&self, Parameters(p): Parameters<Approve>) -> Out {
         self.post(
             &format!("/v1/sessions/{}/approve", encode(&p.name)),
-            &json!({"always": p.always}),
+            &p.request,
         )
         .await
     }
@@ -310,7 +310,7 @@ impl WarrenMcp {
     async fn deny(&self, Parameters(p): Parameters<Deny>) -> Out {
         self.post(
             &format!("/v1/sessions/{}/deny", encode(&p.name)),
-            &json!({"message": p.message}),
+            &p.request,
         )
         .await
     }
@@ -360,7 +360,7 @@ impl WarrenMcp {
     async fn send_keys(&self, Parameters(p): Parameters<Keys>) -> Out {
         self.post(
             &format!("/v1/sessions/{}/keys", encode(&p.name)),
-            &json!({"keys": p.keys}),
+            &p.request,
         )
         .await
     }
