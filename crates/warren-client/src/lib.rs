@@ -1,6 +1,11 @@
 //! Typed client of the warren daemon's API over its Unix socket, and
 //! `ensure_daemon_running()`, which starts the daemon from this executable when none answers.
+//!
+//! - [`api`]: every route, one typed method each on [`Client`].
+//! - `http`: HTTP/1.1 over the socket, the session identity and idempotency headers, errors.
+//! - `autostart`: starting a daemon when none answers.
 
+pub mod api;
 mod autostart;
 mod http;
 
