@@ -2,25 +2,33 @@
 //! batch; and how a turn's answer is printed.
 
 use crate::cli_agent::{BatchArgs, ContinueArgs, DelegateArgs, ForkArgs, ResumeArgs, SpawnArgs};
-use crate::ctx::{Ctx, print_json, seg};
+use crate::ctx::{Ctx, print_json};
 use crate::usage;
 use std::time::Duration;
+use warren_client::api;
 use warren_proto::{
-    ApiError, DelegateRequest, DelegateResult, ForkRequest, SendAnswer, SessionName, SpawnRequest,
-    TurnRequest, exit,
+    ApiError, DelegateRequest, DelegateResult, ForkRequest, SendAnswer, SessionInfo, SessionName,
+    SpawnAnswer, SpawnRequest, TurnRequest, exit,
 };
 
-/// spawn's answer, as the daemon sends it.
-#[derive(Debug, serde::Deserialize, serde::Serialize)]
-pub struct SpawnAnswer {
-    /// The session.
-    pub session: warren_proto::SessionInfo,
-    /// The first turn.
-    #[serde(default)]
-    pub turn: Option<SendAnswer>,
-    /// Notices.
-    #[serde(default)]
-    pub notices: Vec<String>,
+/// How `--json` prints spawn's and fork's answer: `turn` and `notices` even when empty (the
+/// wire leaves them out).
+#[derive(serde::Serialize)]
+pub struct PrintedSpawn<'a> {
+    session: &'a SessionInfo,
+    turn: Option<&'a SendAnswer>,
+    notices: &'a [String],
+}
+
+impl<'a> PrintedSpawn<'a> {
+    /// The answer as printed.
+    pub fn of(a: &'a SpawnAnswer) -> Self {
+        Self {
+            session: &a.session,
+            turn: a.turn.as_ref(),
+            notices: &a.notices,
+        }
+    }
 }
 
 fn name_of(s: &str) -> Result<SessionName, ApiError> {
@@ -123,7 +131,7 @@ pub async fn spawn(ctx: &Ctx, a: SpawnArgs) -> Result<i32, ApiError> {
         include_partial: a.partial,
         tmux: false,
     };
-    let ans: SpawnAnswer = ctx.post("/v1/spawn", &req).await?;
+    let ans = ctx.client().await?.spawn(&req).await?;
     for n in &ans.notices {
         eprintln!("warren: {n}");
     }
@@ -134,7 +142,7 @@ pub async fn spawn(ctx: &Ctx, a: SpawnArgs) -> Result<i32, ApiError> {
 /// Prints spawn's or fork's answer: the first turn's, or the new session's state.
 fn report_spawn(ans: &SpawnAnswer, what: &str, json: bool) -> i32 {
     if json {
-        print_json(ans);
+        print_json(&PrintedSpawn::of(ans));
         return ans.turn.as_ref().map_or(exit::OK, report_code);
     }
     match &ans.turn {
@@ -167,9 +175,7 @@ async fn spawn_tmux(ctx: &Ctx, a: SpawnArgs, name: SessionName) -> Result<i32, A
         limits: a.limits.limits(),
         ..Default::default()
     };
-    let s: warren_proto::SessionInfo = ctx
-        .call_idempotent(hyper::Method::POST, "/v1/sessions", &req)
-        .await?;
+    let s = ctx.idempotent(api::create(&req)).await?;
     if a.json {
         print_json(&s);
     } else {
@@ -186,14 +192,11 @@ pub async fn resume(ctx: &Ctx, a: ResumeArgs) -> Result<i32, ApiError> {
         no_wait: a.no_wait,
         timeout_ms: ms(a.timeout),
     };
-    let ans: Option<SendAnswer> = ctx
-        .post(&format!("/v1/sessions/{}/resume", seg(&name)), &req)
-        .await?;
+    let ans = ctx.client().await?.resume(&name, &req).await?;
     match ans {
         Some(t) => Ok(report_turn(&t, a.json)),
         None => {
-            let s: warren_proto::SessionInfo =
-                ctx.get(&format!("/v1/sessions/{}", seg(&name))).await?;
+            let s = ctx.client().await?.status(&name).await?;
             if a.json {
                 print_json(&s);
             } else {
@@ -216,9 +219,7 @@ pub async fn fork(ctx: &Ctx, a: ForkArgs) -> Result<i32, ApiError> {
         no_wait: a.no_wait,
         timeout_ms: None,
     };
-    let ans: SpawnAnswer = ctx
-        .post(&format!("/v1/sessions/{}/fork", seg(&name)), &req)
-        .await?;
+    let ans = ctx.client().await?.fork(&name, &req).await?;
     Ok(report_spawn(&ans, &format!("(forked from {name})"), a.json))
 }
 
@@ -273,7 +274,7 @@ pub async fn delegate(ctx: &Ctx, a: DelegateArgs) -> Result<i32, ApiError> {
         watchdog_secs: a.watchdog.map(|d| d.as_secs().max(1)),
         timeout_ms: None,
     };
-    let r: DelegateResult = ctx.post("/v1/delegate", &req).await?;
+    let r = ctx.client().await?.delegate(&req).await?;
     Ok(print_result(&r, a.json))
 }
 
@@ -284,9 +285,7 @@ pub async fn continue_task(ctx: &Ctx, a: ContinueArgs) -> Result<i32, ApiError> 
         timeout_ms: ms(a.timeout),
         ..TurnRequest::default()
     };
-    let r: DelegateResult = ctx
-        .post(&format!("/v1/sessions/{}/continue", seg(&name)), &req)
-        .await?;
+    let r = ctx.client().await?.continue_task(&name, &req).await?;
     Ok(print_result(&r, a.json))
 }
 
@@ -356,9 +355,7 @@ pub async fn batch(ctx: &Ctx, a: BatchArgs) -> Result<i32, ApiError> {
         let client = ctx.client().await?;
         set.spawn(async move {
             let name = req.name.to_string();
-            let r: Result<SpawnAnswer, _> = client
-                .call(hyper::Method::POST, "/v1/spawn", &req, None)
-                .await;
+            let r = client.spawn(&req).await;
             (name, r.map_err(warren_client::ClientError::into_api))
         });
     }
@@ -390,7 +387,7 @@ pub async fn batch(ctx: &Ctx, a: BatchArgs) -> Result<i32, ApiError> {
         answers.push(serde_json::json!({
             "name": name,
             "ok": r.is_ok(),
-            "answer": r.as_ref().ok(),
+            "answer": r.as_ref().ok().map(PrintedSpawn::of),
             "error": r.as_ref().err().map(|e| e.to_string()),
         }));
     }

@@ -4,7 +4,7 @@ use crate::cli::{DaemonAction, DaemonArgs};
 use crate::ctx::{Ctx, print_json};
 use std::time::Duration;
 use warren_client::{ClientError, daemon_answers};
-use warren_proto::{ApiError, DaemonStatus, ErrorCode, StopRequest, exit};
+use warren_proto::{ApiError, ErrorCode, StopRequest, exit};
 
 pub async fn run(ctx: &Ctx, a: DaemonArgs, verbose: u8) -> Result<i32, ApiError> {
     match a.action {
@@ -65,10 +65,7 @@ async fn start(ctx: &Ctx, a: &DaemonArgs) -> Result<i32, ApiError> {
     let client = warren_client::ensure_daemon_running(&ctx.autostart(args))
         .await
         .map_err(ClientError::into_api)?;
-    let s: DaemonStatus = client
-        .get("/v1/daemon")
-        .await
-        .map_err(ClientError::into_api)?;
+    let s = client.daemon_status().await?;
     println!(
         "warren daemon running: pid {}, socket {}{}",
         s.pid,
@@ -84,14 +81,7 @@ async fn stop(ctx: &Ctx, kill_sessions: bool) -> Result<i32, ApiError> {
         .await
         .map_err(ClientError::into_api)?;
     if running.is_some() {
-        let _: Result<DaemonStatus, _> = client
-            .call(
-                hyper::Method::POST,
-                "/v1/daemon/stop",
-                &StopRequest { kill_sessions },
-                None,
-            )
-            .await;
+        let _ = client.stop_daemon(&StopRequest { kill_sessions }).await;
         // Bounded wait for it to let go of its socket and pid lock.
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         while daemon_answers(&client).await.ok().flatten().is_some() || pid_locked(ctx) {
@@ -168,10 +158,7 @@ async fn status(ctx: &Ctx, json: bool) -> Result<i32, ApiError> {
         )
         .with_hint("start it: `warren daemon`"));
     }
-    let s: DaemonStatus = client
-        .get("/v1/daemon")
-        .await
-        .map_err(ClientError::into_api)?;
+    let s = client.daemon_status().await?;
     if json {
         print_json(&s);
     } else {

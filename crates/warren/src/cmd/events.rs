@@ -1,9 +1,9 @@
 //! `warren events [--since ID] [-f]`: one JSON event per line.
 
-use crate::ctx::{Ctx, seg};
+use crate::ctx::Ctx;
 use crate::sse::SseReader;
 use std::io::Write as _;
-use warren_client::ClientError;
+use warren_client::api::EventsQuery;
 use warren_proto::{ApiError, exit};
 
 pub async fn run(
@@ -13,22 +13,13 @@ pub async fn run(
     session: Option<String>,
     types: Option<String>,
 ) -> Result<i32, ApiError> {
-    let mut q = vec![
-        format!("since={}", since.unwrap_or(0)),
-        format!("follow={follow}"),
-    ];
-    if let Some(s) = session {
-        q.push(format!("session={}", seg(&s)));
-    }
-    if let Some(t) = types {
-        q.push(format!("types={}", seg(&t)));
-    }
-    let body = ctx
-        .client()
-        .await?
-        .stream(&format!("/v1/events?{}", q.join("&")))
-        .await
-        .map_err(ClientError::into_api)?;
+    let q = EventsQuery {
+        since: Some(since.unwrap_or(0)),
+        follow: Some(follow),
+        session,
+        types,
+    };
+    let body = ctx.client().await?.events(&q).await?;
     let mut sse = SseReader::new(body);
     let mut out = std::io::stdout().lock();
     while let Some(data) = sse.next().await {

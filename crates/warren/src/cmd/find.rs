@@ -1,12 +1,10 @@
 //! `warren find`, `warren adopt` and `warren attach`.
 
-use crate::ctx::{Ctx, print_json, seg};
-use warren_proto::{
-    AdoptRequest, ApiError, DaemonStatus, ErrorCode, FoundSession, SessionInfo, SessionName, exit,
-};
+use crate::ctx::{Ctx, print_json};
+use warren_proto::{AdoptRequest, ApiError, ErrorCode, SessionName, exit};
 
 pub async fn find(ctx: &Ctx, all: bool, json: bool) -> Result<i32, ApiError> {
-    let found: Vec<FoundSession> = ctx.get(&format!("/v1/find?all={all}")).await?;
+    let found = ctx.client().await?.find(all).await?;
     if json {
         print_json(&found);
     } else if found.is_empty() {
@@ -39,16 +37,12 @@ pub async fn adopt(
     json: bool,
 ) -> Result<i32, ApiError> {
     let name = as_name.map(|n| SessionName::new(&n)).transpose()?;
-    let info: SessionInfo = ctx
-        .post(
-            "/v1/adopt",
-            &AdoptRequest {
-                tmux_name,
-                name,
-                profile,
-            },
-        )
-        .await?;
+    let req = AdoptRequest {
+        tmux_name,
+        name,
+        profile,
+    };
+    let info = ctx.client().await?.adopt(&req).await?;
     if json {
         print_json(&info);
     } else {
@@ -58,14 +52,14 @@ pub async fn adopt(
 }
 
 pub async fn attach(ctx: &Ctx, name: &str) -> Result<i32, ApiError> {
-    let info: SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(name))).await?;
+    let info = ctx.client().await?.status(name).await?;
     let Some(tmux_name) = info.tmux_session.clone() else {
         return Err(ApiError::new(
             ErrorCode::Conflict,
             format!("session {} has no tmux session", info.name),
         ));
     };
-    let d: DaemonStatus = ctx.get("/v1/daemon").await?;
+    let d = ctx.client().await?.daemon_status().await?;
     use std::os::unix::process::CommandExt as _;
     // Replaces this process; detaching (C-b d) leaves the session running.
     let err = std::process::Command::new(&d.tmux)

@@ -1,14 +1,12 @@
 //! `warren health NAME [--format text|json]`: exit 0 healthy, 1 dead, 2 missing, 3 zombie.
 
-use crate::ctx::{Ctx, print_json, seg};
+use crate::ctx::{Ctx, print_json};
 use crate::usage;
-use warren_proto::{ApiError, HealthAnswer};
+use warren_proto::ApiError;
 
 pub async fn run(ctx: &Ctx, name: Option<String>, json: bool) -> Result<i32, ApiError> {
     let name = name.ok_or_else(|| usage("give a session name"))?;
-    let h: HealthAnswer = ctx
-        .get(&format!("/v1/sessions/{}/health", seg(&name)))
-        .await?;
+    let h = ctx.client().await?.health(&name).await?;
     if json {
         print_json(&h);
     } else {

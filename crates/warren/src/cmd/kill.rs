@@ -1,19 +1,14 @@
 //! `warren kill` and `warren cleanup`.
 
-use crate::ctx::{Ctx, print_json, seg};
+use crate::ctx::{Ctx, print_json};
 use crate::usage;
 use std::io::IsTerminal as _;
 use std::time::Duration;
-use warren_proto::{ApiError, CleanupAnswer, CleanupRequest, SessionInfo, exit};
+use warren_client::api;
+use warren_proto::{ApiError, CleanupRequest, exit};
 
 pub async fn kill(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> {
-    let info: SessionInfo = ctx
-        .call_idempotent(
-            hyper::Method::DELETE,
-            &format!("/v1/sessions/{}", seg(name)),
-            &serde_json::json!({}),
-        )
-        .await?;
+    let info = ctx.idempotent(api::kill(name)).await?;
     if json {
         print_json(&info);
     } else {
@@ -40,16 +35,12 @@ pub async fn cleanup(
                 "--all ends live sessions too: confirm with --yes when not on a terminal",
             ));
         }
-        let preview: CleanupAnswer = ctx
-            .post(
-                "/v1/cleanup",
-                &CleanupRequest {
-                    dry_run: true,
-                    older_than_ms,
-                    all,
-                },
-            )
-            .await?;
+        let req = CleanupRequest {
+            dry_run: true,
+            older_than_ms,
+            all,
+        };
+        let preview = ctx.client().await?.cleanup(&req).await?;
         eprint!(
             "end and remove {} session(s)? [y/N] ",
             preview.removed.len()
@@ -61,16 +52,12 @@ pub async fn cleanup(
             return Ok(exit::OK);
         }
     }
-    let ans: CleanupAnswer = ctx
-        .post(
-            "/v1/cleanup",
-            &CleanupRequest {
-                dry_run,
-                older_than_ms,
-                all,
-            },
-        )
-        .await?;
+    let req = CleanupRequest {
+        dry_run,
+        older_than_ms,
+        all,
+    };
+    let ans = ctx.client().await?.cleanup(&req).await?;
     if json {
         print_json(&ans);
     } else if ans.removed.is_empty() {

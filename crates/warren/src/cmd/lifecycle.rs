@@ -2,8 +2,9 @@
 //! history, limits.
 
 use crate::cli_agent::{LimitsArgs, NameOnly};
-use crate::ctx::{Ctx, print_json, seg};
-use warren_proto::{ApiError, Done, History, LimitsRequest, SessionInfo, exit};
+use crate::ctx::{Ctx, print_json};
+use warren_client::api::Call;
+use warren_proto::{ApiError, LimitsRequest, SessionInfo, exit};
 
 fn show(s: &SessionInfo, json: bool) -> i32 {
     if json {
@@ -14,23 +15,14 @@ fn show(s: &SessionInfo, json: bool) -> i32 {
     exit::OK
 }
 
-/// POSTs to `/v1/sessions/{name}/{verb}` with an empty body.
-async fn post_verb<T: serde::de::DeserializeOwned>(
+/// A verb that answers the session, shown: `route` is its call in `warren_client::api`
+/// (`api::pause`, `api::stop`…).
+pub async fn act(
     ctx: &Ctx,
-    verb: &str,
-    a: &NameOnly,
-) -> Result<T, ApiError> {
-    let name = a.named.get()?;
-    ctx.post(
-        &format!("/v1/sessions/{}/{verb}", seg(&name)),
-        &serde_json::json!({}),
-    )
-    .await
-}
-
-/// A verb that answers the session, shown.
-pub async fn act(ctx: &Ctx, verb: &str, a: NameOnly) -> Result<i32, ApiError> {
-    let s: SessionInfo = post_verb(ctx, verb, &a).await?;
+    route: fn(&str) -> Call<SessionInfo>,
+    a: NameOnly,
+) -> Result<i32, ApiError> {
+    let s = ctx.client().await?.answer(&route(&a.named.get()?)).await?;
     Ok(show(&s, a.json))
 }
 
@@ -38,12 +30,7 @@ pub async fn act(ctx: &Ctx, verb: &str, a: NameOnly) -> Result<i32, ApiError> {
 pub async fn takeover(ctx: &Ctx, a: crate::cli_agent::TakeoverArgs) -> Result<i32, ApiError> {
     use std::io::IsTerminal as _;
     let name = a.named.get()?;
-    let s: SessionInfo = ctx
-        .post(
-            &format!("/v1/sessions/{}/takeover", seg(&name)),
-            &serde_json::json!({}),
-        )
-        .await?;
+    let s = ctx.client().await?.takeover(&name).await?;
     if a.json || a.no_attach || !std::io::stdout().is_terminal() {
         return Ok(show(&s, a.json));
     }
@@ -53,24 +40,16 @@ pub async fn takeover(ctx: &Ctx, a: crate::cli_agent::TakeoverArgs) -> Result<i3
 /// `approve`: answers yes (or always) to the dialog.
 pub async fn approve(ctx: &Ctx, a: crate::cli_agent::ApproveArgs) -> Result<i32, ApiError> {
     let name = a.named.get()?;
-    let r: warren_proto::AnswerResult = ctx
-        .post(
-            &format!("/v1/sessions/{}/approve", seg(&name)),
-            &warren_proto::ApproveRequest { always: a.always },
-        )
-        .await?;
+    let req = warren_proto::ApproveRequest { always: a.always };
+    let r = ctx.client().await?.approve(&name, &req).await?;
     Ok(answered(&name, &r, a.json))
 }
 
 /// `deny`: answers no; a message becomes the next prompt.
 pub async fn deny(ctx: &Ctx, a: crate::cli_agent::DenyArgs) -> Result<i32, ApiError> {
     let name = a.named.get()?;
-    let r: warren_proto::AnswerResult = ctx
-        .post(
-            &format!("/v1/sessions/{}/deny", seg(&name)),
-            &warren_proto::DenyRequest { message: a.message },
-        )
-        .await?;
+    let req = warren_proto::DenyRequest { message: a.message };
+    let r = ctx.client().await?.deny(&name, &req).await?;
     Ok(answered(&name, &r, a.json))
 }
 
@@ -94,7 +73,7 @@ fn answered(name: &str, r: &warren_proto::AnswerResult, json: bool) -> i32 {
 }
 
 pub async fn delete(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
-    let d: Done = post_verb(ctx, "delete", &a).await?;
+    let d = ctx.client().await?.delete(&a.named.get()?).await?;
     if a.json {
         print_json(&d);
     } else {
@@ -105,9 +84,7 @@ pub async fn delete(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
 
 pub async fn history(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
     let name = a.named.get()?;
-    let h: History = ctx
-        .get(&format!("/v1/sessions/{}/history", seg(&name)))
-        .await?;
+    let h = ctx.client().await?.history(&name).await?;
     if a.json {
         print_json(&h);
         return Ok(exit::OK);
@@ -169,17 +146,7 @@ pub async fn limits(ctx: &Ctx, a: LimitsArgs) -> Result<i32, ApiError> {
             l.strict.then_some(true)
         },
     };
-    let s: SessionInfo = ctx
-        .client()
-        .await?
-        .call(
-            hyper::Method::PATCH,
-            &format!("/v1/sessions/{}/limits", seg(&name)),
-            &req,
-            None,
-        )
-        .await
-        .map_err(warren_client::ClientError::into_api)?;
+    let s = ctx.client().await?.limits(&name, &req).await?;
     if a.json {
         print_json(&s);
     } else if let Some(h) = &s.headless {

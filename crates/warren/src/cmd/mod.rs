@@ -20,6 +20,7 @@ mod wait;
 
 use crate::cli::{Cli, Cmd};
 use crate::ctx::Ctx;
+use warren_client::api;
 
 /// Runs a command and returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
@@ -38,14 +39,14 @@ pub async fn run(cli: Cli) -> i32 {
         Cmd::Delegate(a) => agent::delegate(&ctx, a).await,
         Cmd::Continue(a) => agent::continue_task(&ctx, a).await,
         Cmd::Batch(a) => agent::batch(&ctx, a).await,
-        Cmd::Pause(a) => lifecycle::act(&ctx, "pause", a).await,
-        Cmd::Stop(a) => lifecycle::act(&ctx, "stop", a).await,
-        Cmd::Finish(a) => lifecycle::act(&ctx, "finish", a).await,
-        Cmd::Abort(a) => lifecycle::act(&ctx, "abort", a).await,
-        Cmd::Interrupt(a) => lifecycle::act(&ctx, "interrupt", a).await,
+        Cmd::Pause(a) => lifecycle::act(&ctx, api::pause, a).await,
+        Cmd::Stop(a) => lifecycle::act(&ctx, api::stop, a).await,
+        Cmd::Finish(a) => lifecycle::act(&ctx, api::finish, a).await,
+        Cmd::Abort(a) => lifecycle::act(&ctx, api::abort, a).await,
+        Cmd::Interrupt(a) => lifecycle::act(&ctx, api::interrupt, a).await,
         Cmd::Approve(a) => lifecycle::approve(&ctx, a).await,
         Cmd::Takeover(a) => lifecycle::takeover(&ctx, a).await,
-        Cmd::Handback(a) => lifecycle::act(&ctx, "handback", a).await,
+        Cmd::Handback(a) => lifecycle::act(&ctx, api::handback, a).await,
         Cmd::Deny(a) => lifecycle::deny(&ctx, a).await,
         Cmd::Delete(a) => lifecycle::delete(&ctx, a).await,
         Cmd::History(a) => lifecycle::history(&ctx, a).await,

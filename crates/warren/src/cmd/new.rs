@@ -4,7 +4,8 @@ use crate::cli::NewArgs;
 use crate::ctx::{Ctx, print_json};
 use crate::usage;
 use std::collections::BTreeMap;
-use warren_proto::{ApiError, NewRequest, SessionInfo, SessionName, exit};
+use warren_client::api;
+use warren_proto::{ApiError, NewRequest, SessionName, exit};
 
 /// How long `new` waits for the session to be ready before answering anyway.
 const READY_WAIT_MS: u64 = 30_000;
@@ -61,9 +62,7 @@ pub async fn run(ctx: &Ctx, a: NewArgs) -> Result<i32, ApiError> {
         seed_config: a.seed_config,
         resume: None,
     };
-    let info: SessionInfo = ctx
-        .call_idempotent(hyper::Method::POST, "/v1/sessions", &req)
-        .await?;
+    let info = ctx.idempotent(api::create(&req)).await?;
     if a.json {
         print_json(&info);
     } else {

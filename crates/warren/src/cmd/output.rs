@@ -1,11 +1,11 @@
 //! `warren output` and `warren tail`.
 
 use crate::cli::OutputArgs;
-use crate::ctx::{Ctx, seg};
+use crate::ctx::Ctx;
 use crate::sse::SseReader;
 use base64::Engine as _;
 use std::io::Write as _;
-use warren_client::ClientError;
+use warren_client::api::EventsQuery;
 use warren_proto::{ApiError, Event, EventKind, exit};
 
 /// Raw bytes from `since`; returns (offset served, data, missing, end).
@@ -15,23 +15,8 @@ async fn read(
     since: u64,
     max: usize,
 ) -> Result<(u64, Vec<u8>, u64, u64), ApiError> {
-    let path = format!(
-        "/v1/sessions/{}/output?since={since}&max_bytes={max}",
-        seg(name)
-    );
-    let r = ctx
-        .client()
-        .await?
-        .request(hyper::Method::GET, &path, None, None)
-        .await
-        .map_err(ClientError::into_api)?;
-    let num = |h: &str| r.header(h).and_then(|v| v.parse().ok()).unwrap_or(0);
-    Ok((
-        num("warren-offset"),
-        r.body.to_vec(),
-        num("warren-missing"),
-        num("warren-end"),
-    ))
+    let r = ctx.client().await?.output(name, since, max).await?;
+    Ok((r.offset, r.data.to_vec(), r.missing, r.end))
 }
 
 pub async fn output(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
@@ -40,7 +25,7 @@ pub async fn output(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
         .clone()
         .or(a.name.clone())
         .ok_or_else(|| crate::usage("a session name is required (NAME or --name NAME)"))?;
-    let info: warren_proto::SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(&name))).await?;
+    let info = ctx.client().await?.status(&name).await?;
     if info.kind == "headless" && !a.raw && a.since.is_none() {
         return super::conversation::output(ctx, &name, a.full).await;
     }
@@ -48,14 +33,8 @@ pub async fn output(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
     // The rendered screen: `-n N`, or 50 lines when neither --full nor --since is asked.
     let screen = a.lines.or((!a.full && a.since.is_none()).then_some(50));
     if let Some(n) = screen {
-        let path = format!("/v1/sessions/{}/output?lines={n}", seg(&name));
-        let r = ctx
-            .client()
-            .await?
-            .request(hyper::Method::GET, &path, None, None)
-            .await
-            .map_err(ClientError::into_api)?;
-        let _ = out.write_all(&r.body);
+        let screen = ctx.client().await?.screen(&name, n).await?;
+        let _ = out.write_all(&screen);
         return Ok(exit::OK);
     }
     let mut cursor = a.since.unwrap_or(0);
@@ -105,7 +84,7 @@ fn strip(raw: &[u8]) -> String {
 const CLOSED_STDOUT: i32 = 141;
 
 pub async fn tail(ctx: &Ctx, name: &str, follow: bool, lines: usize) -> Result<i32, ApiError> {
-    let info: warren_proto::SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(name))).await?;
+    let info = ctx.client().await?.status(name).await?;
     if info.kind == "headless" {
         return super::conversation::tail(ctx, name, follow, lines).await;
     }
@@ -114,12 +93,12 @@ pub async fn tail(ctx: &Ctx, name: &str, follow: bool, lines: usize) -> Result<i
     let stream = if follow {
         Some(
             client
-                .stream(&format!(
-                    "/v1/events?session={}&types=output,output_gap,exited,state_changed",
-                    seg(name)
-                ))
-                .await
-                .map_err(ClientError::into_api)?,
+                .events(&EventsQuery {
+                    session: Some(name.into()),
+                    types: Some("output,output_gap,exited,state_changed".into()),
+                    ..EventsQuery::default()
+                })
+                .await?,
         )
     } else {
         None

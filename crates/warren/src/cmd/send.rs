@@ -1,9 +1,10 @@
 //! `warren send` and `warren keys`.
 
 use crate::cli::SendArgs;
-use crate::ctx::{Ctx, print_json, seg};
+use crate::ctx::{Ctx, print_json};
 use crate::usage;
 use std::io::Read as _;
+use warren_client::api;
 use warren_proto::{Ack, ApiError, KeysRequest, SendAnswer, SendRequest, exit};
 
 pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
@@ -41,13 +42,7 @@ pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
         stop: a.stop,
         no_wait: a.no_wait,
     };
-    let ans: SendAnswer = ctx
-        .call_idempotent(
-            hyper::Method::POST,
-            &format!("/v1/sessions/{}/send", seg(&name)),
-            &req,
-        )
-        .await?;
+    let ans = ctx.idempotent(api::send(&name, &req)).await?;
     if ans.status.is_some() || ans.response.is_some() {
         // A headless turn: its response and account.
         return Ok(super::agent::report_turn(&ans, a.json));
@@ -61,11 +56,10 @@ pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
 }
 
 pub async fn keys(ctx: &Ctx, name: &str, keys: Vec<String>, json: bool) -> Result<i32, ApiError> {
-    let ans: SendAnswer = ctx
-        .post(
-            &format!("/v1/sessions/{}/keys", seg(name)),
-            &KeysRequest { keys },
-        )
+    let ans = ctx
+        .client()
+        .await?
+        .keys(name, &KeysRequest { keys })
         .await?;
     report(&ans, json);
     Ok(exit::OK)

@@ -1,23 +1,15 @@
 //! `warren ls` and `warren status`.
 
-use crate::ctx::{Ctx, print_json, seg};
+use crate::ctx::{Ctx, print_json};
 use std::time::Duration;
-use warren_proto::{ApiError, SessionBrief, SessionInfo, exit, format_duration};
+use warren_client::api;
+use warren_proto::{ApiError, exit, format_duration};
 
 pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, ApiError> {
-    // The table needs only a few fields: ask for the brief view unless JSON is wanted.
-    let mut path = format!("/v1/sessions?view={}", if json { "full" } else { "brief" });
-    if let Some(s) = &status {
-        path.push_str(&format!("&status={}", seg(s)));
-    }
-    let resp = ctx
-        .client()
-        .await?
-        .request(hyper::Method::GET, &path, None, None)
-        .await
-        .map_err(warren_client::ClientError::into_api)?;
+    let client = ctx.client().await?;
     if json {
         // The daemon's JSON as it came: no parsing and re-encoding of hundreds of sessions.
+        let resp = client.response(&api::sessions(status.as_deref())).await?;
         use std::io::Write as _;
         let mut out = std::io::stdout().lock();
         let _ = out
@@ -25,8 +17,8 @@ pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, Ap
             .and_then(|()| out.write_all(b"\n"));
         return Ok(exit::OK);
     }
-    let all: Vec<SessionBrief> = serde_json::from_slice(&resp.body)
-        .map_err(|e| ApiError::internal(format!("unexpected answer from the daemon: {e}")))?;
+    // The table needs only a few fields: the brief view.
+    let all = client.sessions_brief(status.as_deref()).await?;
     if all.is_empty() {
         println!("no sessions");
         return Ok(exit::OK);
@@ -71,7 +63,7 @@ pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, Ap
 }
 
 pub async fn status(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> {
-    let s: SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(name))).await?;
+    let s = ctx.client().await?.status(name).await?;
     if json {
         print_json(&s);
         return Ok(exit::OK);

@@ -1,9 +1,9 @@
 //! `warren wait NAME [REGEX | --state STATE] [--timeout DUR]`: exit 0 matched, 1 timed out.
 
 use crate::cli::WaitArgs;
-use crate::ctx::{Ctx, print_json, seg};
+use crate::ctx::{Ctx, print_json};
 use crate::usage;
-use warren_proto::{ApiError, SessionState, WaitAnswer, WaitRequest, exit};
+use warren_proto::{ApiError, SessionState, WaitRequest, exit};
 
 pub async fn run(ctx: &Ctx, a: WaitArgs) -> Result<i32, ApiError> {
     let name = a
@@ -24,9 +24,7 @@ pub async fn run(ctx: &Ctx, a: WaitArgs) -> Result<i32, ApiError> {
         state,
         timeout_ms: a.timeout.map(|t| t.as_millis() as u64),
     };
-    let ans: WaitAnswer = ctx
-        .post(&format!("/v1/sessions/{}/wait", seg(&name)), &req)
-        .await?;
+    let ans = ctx.client().await?.wait(&name, &req).await?;
     if a.json {
         print_json(&ans);
     } else if ans.matched {
