@@ -38,43 +38,43 @@ pub enum Cmd {
         json: bool,
     },
     /// A session's state, its signal and its transitions (headless: cost, limits, totals).
-    Status(crate::cli_agent::NameOnly),
+    Status(crate::cmd::args::NameOnly),
     /// Spawn an agent session: headless Claude Code by default, interactive with --tmux.
-    Spawn(crate::cli_agent::SpawnArgs),
+    Spawn(crate::cmd::spawn::SpawnArgs),
     /// Resume a paused or stopped headless session (optionally with a message).
-    Resume(crate::cli_agent::ResumeArgs),
+    Resume(crate::cmd::resume::ResumeArgs),
     /// Hold a headless session's input; it becomes `paused` when the current turn ends.
-    Pause(crate::cli_agent::NameOnly),
+    Pause(crate::cmd::args::NameOnly),
     /// Fork a headless session into a new one that keeps the conversation.
-    Fork(crate::cli_agent::ForkArgs),
+    Fork(crate::cmd::fork::ForkArgs),
     /// Stop a headless session gracefully (resumable).
-    Stop(crate::cli_agent::NameOnly),
+    Stop(crate::cmd::args::NameOnly),
     /// Stop gracefully and mark the task done.
-    Finish(crate::cli_agent::NameOnly),
+    Finish(crate::cmd::args::NameOnly),
     /// Interrupt, then kill.
-    Abort(crate::cli_agent::NameOnly),
+    Abort(crate::cmd::args::NameOnly),
     /// Interrupt the current turn (headless: control request; interactive: Escape).
-    Interrupt(crate::cli_agent::NameOnly),
+    Interrupt(crate::cmd::args::NameOnly),
     /// Answer "yes" to the dialog a Claude Code session waits on (`--always`: always allow).
-    Approve(crate::cli_agent::ApproveArgs),
+    Approve(crate::cmd::approve::ApproveArgs),
     /// Answer "no" to the dialog a Claude Code session waits on (`--message`: what to do instead).
-    Deny(crate::cli_agent::DenyArgs),
+    Deny(crate::cmd::deny::DenyArgs),
     /// Continue a headless Claude session's conversation in tmux (`NAME-tui`) and attach.
-    Takeover(crate::cli_agent::TakeoverArgs),
+    Takeover(crate::cmd::takeover::TakeoverArgs),
     /// Quit the interactive agent of a takeover (when idle) and resume it headless.
-    Handback(crate::cli_agent::NameOnly),
+    Handback(crate::cmd::args::NameOnly),
     /// Remove an ended session's record and history (refused while it is live).
-    Delete(crate::cli_agent::NameOnly),
+    Delete(crate::cmd::args::NameOnly),
     /// Interactions with the cost of each.
-    History(crate::cli_agent::NameOnly),
+    History(crate::cmd::args::NameOnly),
     /// Change a session's limits (0 removes one).
-    Limits(crate::cli_agent::LimitsArgs),
+    Limits(crate::cmd::limits::LimitsArgs),
     /// Spawn, send a task, watch it with the safety net, and answer a structured result.
-    Delegate(crate::cli_agent::DelegateArgs),
+    Delegate(crate::cmd::delegate::DelegateArgs),
     /// Send a correction to a delegated session; the same structured result.
-    Continue(crate::cli_agent::ContinueArgs),
+    Continue(crate::cmd::continue_task::ContinueArgs),
     /// Spawn several sessions in parallel from a JSON file.
-    Batch(crate::cli_agent::BatchArgs),
+    Batch(crate::cmd::batch::BatchArgs),
     /// Send text (Enter included); `-` reads it from stdin.
     Send(SendArgs),
     /// Send named keys (Enter, C-c, Up, Escape…).
@@ -133,7 +133,7 @@ pub enum Cmd {
         json: bool,
     },
     /// End a session (state `killed`).
-    Kill(crate::cli_agent::NameOnly),
+    Kill(crate::cmd::args::NameOnly),
     /// Remove the records and logs of ended sessions.
     Cleanup {
         /// Only show what would be removed.

@@ -1,21 +1,36 @@
-//! One file per group of verbs; `run` routes every command.
+//! One file per verb, or per group of verbs; `run` routes every command. The headless verbs
+//! have their arguments beside their runner (`args`: the groups several share); their
+//! modules are `pub` for `cli.rs`.
 
-mod agent;
+pub mod approve;
+pub mod args;
+pub mod batch;
+pub mod continue_task;
 mod conversation;
 mod daemon;
+pub mod delegate;
+mod delete;
 mod demo;
+pub mod deny;
 mod events;
 mod find;
+pub mod fork;
 mod health;
+mod history;
 mod kill;
 mod lifecycle;
+pub mod limits;
 mod mcp;
 mod new;
 mod output;
+pub mod resume;
 mod send;
 mod setup;
 mod setup_mcp;
 mod show;
+pub mod spawn;
+pub mod takeover;
+mod turn;
 mod wait;
 
 use crate::cli::{Cli, Cmd};
@@ -33,24 +48,24 @@ pub async fn run(cli: Cli) -> i32 {
             Ok(name) => show::status(&ctx, &name, a.json).await,
             Err(e) => Err(e),
         },
-        Cmd::Spawn(a) => agent::spawn(&ctx, a).await,
-        Cmd::Resume(a) => agent::resume(&ctx, a).await,
-        Cmd::Fork(a) => agent::fork(&ctx, a).await,
-        Cmd::Delegate(a) => agent::delegate(&ctx, a).await,
-        Cmd::Continue(a) => agent::continue_task(&ctx, a).await,
-        Cmd::Batch(a) => agent::batch(&ctx, a).await,
+        Cmd::Spawn(a) => spawn::run(&ctx, a).await,
+        Cmd::Resume(a) => resume::run(&ctx, a).await,
+        Cmd::Fork(a) => fork::run(&ctx, a).await,
+        Cmd::Delegate(a) => delegate::run(&ctx, a).await,
+        Cmd::Continue(a) => continue_task::run(&ctx, a).await,
+        Cmd::Batch(a) => batch::run(&ctx, a).await,
         Cmd::Pause(a) => lifecycle::act(&ctx, api::pause, a).await,
         Cmd::Stop(a) => lifecycle::act(&ctx, api::stop, a).await,
         Cmd::Finish(a) => lifecycle::act(&ctx, api::finish, a).await,
         Cmd::Abort(a) => lifecycle::act(&ctx, api::abort, a).await,
         Cmd::Interrupt(a) => lifecycle::act(&ctx, api::interrupt, a).await,
-        Cmd::Approve(a) => lifecycle::approve(&ctx, a).await,
-        Cmd::Takeover(a) => lifecycle::takeover(&ctx, a).await,
+        Cmd::Approve(a) => approve::run(&ctx, a).await,
+        Cmd::Takeover(a) => takeover::run(&ctx, a).await,
         Cmd::Handback(a) => lifecycle::act(&ctx, api::handback, a).await,
-        Cmd::Deny(a) => lifecycle::deny(&ctx, a).await,
-        Cmd::Delete(a) => lifecycle::delete(&ctx, a).await,
-        Cmd::History(a) => lifecycle::history(&ctx, a).await,
-        Cmd::Limits(a) => lifecycle::limits(&ctx, a).await,
+        Cmd::Deny(a) => deny::run(&ctx, a).await,
+        Cmd::Delete(a) => delete::run(&ctx, a).await,
+        Cmd::History(a) => history::run(&ctx, a).await,
+        Cmd::Limits(a) => limits::run(&ctx, a).await,
         Cmd::Send(a) => send::send(&ctx, a).await,
         Cmd::Keys { name, keys, json } => send::keys(&ctx, &name, keys, json).await,
         Cmd::Wait(a) => wait::run(&ctx, a).await,

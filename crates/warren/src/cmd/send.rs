@@ -45,7 +45,7 @@ pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
     let ans = ctx.idempotent(api::send(&name, &req)).await?;
     if ans.status.is_some() || ans.response.is_some() {
         // A headless turn: its response and account.
-        return Ok(super::agent::report_turn(&ans, a.json));
+        return Ok(super::turn::report_turn(&ans, a.json));
     }
     report(&ans, a.json);
     Ok(if ans.matched == Some(false) || ans.ack == Ack::Failed {
