@@ -1,11 +1,51 @@
 //! `warren daemon [stop|restart|status]`. `stop` and `status` never start a daemon.
 
-use crate::cli::{DaemonAction, DaemonArgs};
 use crate::ctx::{Ctx, print_json};
+use clap::{Args, Subcommand};
 use std::time::Duration;
 use warren_client::{ClientError, daemon_answers};
 use warren_proto::{ApiError, ErrorCode, StopRequest, exit};
 
+/// `warren daemon …`.
+#[derive(Debug, Args)]
+pub struct DaemonArgs {
+    /// stop | restart | status.
+    #[command(subcommand)]
+    pub action: Option<DaemonAction>,
+    /// Stay in the foreground.
+    #[arg(long)]
+    pub foreground: bool,
+    /// Also listen on this TCP address (loopback).
+    #[arg(long)]
+    pub tcp: Option<String>,
+    /// Allow a non-loopback `--tcp` address.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// (internal) Started by autostart: leave the caller's session.
+    #[arg(long, hide = true)]
+    pub detached: bool,
+}
+
+/// Daemon actions.
+#[derive(Debug, Subcommand)]
+pub enum DaemonAction {
+    /// Stop the daemon; sessions keep running.
+    Stop {
+        /// Also end every session, the private tmux server and helpers.
+        #[arg(long)]
+        kill_sessions: bool,
+    },
+    /// Stop and start again.
+    Restart,
+    /// pid, version, protocol, socket, tcp, uptime, sessions.
+    Status {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs `warren daemon`.
 pub async fn run(ctx: &Ctx, a: DaemonArgs, verbose: u8) -> Result<i32, ApiError> {
     match a.action {
         Some(DaemonAction::Stop { kill_sessions }) => stop(ctx, kill_sessions).await,

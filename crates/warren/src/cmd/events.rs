@@ -2,22 +2,35 @@
 
 use crate::ctx::Ctx;
 use crate::sse::SseReader;
+use clap::Args;
 use std::io::Write as _;
 use warren_client::api::EventsQuery;
 use warren_proto::{ApiError, exit};
 
-pub async fn run(
-    ctx: &Ctx,
-    since: Option<i64>,
-    follow: bool,
-    session: Option<String>,
-    types: Option<String>,
-) -> Result<i32, ApiError> {
+/// `warren events`.
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Replay stored events after this id.
+    #[arg(long)]
+    pub since: Option<i64>,
+    /// Keep following.
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Only this session.
+    #[arg(long)]
+    pub session: Option<String>,
+    /// Only these types (comma-separated).
+    #[arg(long)]
+    pub types: Option<String>,
+}
+
+/// Runs `warren events`.
+pub async fn run(ctx: &Ctx, a: EventsArgs) -> Result<i32, ApiError> {
     let q = EventsQuery {
-        since: Some(since.unwrap_or(0)),
-        follow: Some(follow),
-        session,
-        types,
+        since: Some(a.since.unwrap_or(0)),
+        follow: Some(a.follow),
+        session: a.session,
+        types: a.types,
     };
     let body = ctx.client().await?.events(&q).await?;
     let mut sse = SseReader::new(body);

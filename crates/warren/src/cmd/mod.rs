@@ -1,37 +1,44 @@
-//! One file per verb, or per group of verbs; `run` routes every command. The headless verbs
-//! have their arguments beside their runner (`args`: the groups several share); their
-//! modules are `pub` for `cli.rs`.
+//! One file per verb, its arguments beside its runner (`args`: the groups several share);
+//! `run` routes every command. The modules `cli.rs` names (for their arguments) are `pub`.
 
+pub mod adopt;
 pub mod approve;
 pub mod args;
+pub mod attach;
 pub mod batch;
+pub mod cleanup;
+pub mod completions;
 pub mod continue_task;
 mod conversation;
-mod daemon;
+pub mod daemon;
 pub mod delegate;
-mod delete;
+pub mod delete;
 mod demo;
 pub mod deny;
-mod events;
-mod find;
+pub mod events;
+pub mod find;
 pub mod fork;
-mod health;
+pub mod health;
 mod history;
-mod kill;
+pub mod keys;
+pub mod kill;
 mod lifecycle;
 pub mod limits;
+pub mod ls;
 mod mcp;
-mod new;
-mod output;
+pub mod new;
+pub mod output;
 pub mod resume;
-mod send;
-mod setup;
+pub mod send;
+pub mod setup;
 mod setup_mcp;
-mod show;
 pub mod spawn;
+mod status;
+pub mod tail;
 pub mod takeover;
+mod token;
 mod turn;
-mod wait;
+pub mod wait;
 
 use crate::cli::{Cli, Cmd};
 use crate::ctx::Ctx;
@@ -43,11 +50,8 @@ pub async fn run(cli: Cli) -> i32 {
     let result = match cli.cmd {
         Cmd::Daemon(a) => daemon::run(&ctx, a, cli.verbose).await,
         Cmd::New(a) => new::run(&ctx, a).await,
-        Cmd::Ls { status, json } => show::ls(&ctx, status, json).await,
-        Cmd::Status(a) => match a.named.get() {
-            Ok(name) => show::status(&ctx, &name, a.json).await,
-            Err(e) => Err(e),
-        },
+        Cmd::Ls(a) => ls::run(&ctx, a).await,
+        Cmd::Status(a) => status::run(&ctx, a).await,
         Cmd::Spawn(a) => spawn::run(&ctx, a).await,
         Cmd::Resume(a) => resume::run(&ctx, a).await,
         Cmd::Fork(a) => fork::run(&ctx, a).await,
@@ -66,78 +70,21 @@ pub async fn run(cli: Cli) -> i32 {
         Cmd::Delete(a) => delete::run(&ctx, a).await,
         Cmd::History(a) => history::run(&ctx, a).await,
         Cmd::Limits(a) => limits::run(&ctx, a).await,
-        Cmd::Send(a) => send::send(&ctx, a).await,
-        Cmd::Keys { name, keys, json } => send::keys(&ctx, &name, keys, json).await,
+        Cmd::Send(a) => send::run(&ctx, a).await,
+        Cmd::Keys(a) => keys::run(&ctx, a).await,
         Cmd::Wait(a) => wait::run(&ctx, a).await,
-        Cmd::Output(a) => output::output(&ctx, a).await,
-        Cmd::Tail {
-            name,
-            follow,
-            lines,
-        } => output::tail(&ctx, &name, follow, lines).await,
-        Cmd::Events {
-            since,
-            follow,
-            session,
-            types,
-        } => events::run(&ctx, since, follow, session, types).await,
-        Cmd::Health {
-            name,
-            session,
-            format,
-            json,
-        } => {
-            health::run(
-                &ctx,
-                name.or(session),
-                json || format == crate::cli::Format::Json,
-            )
-            .await
-        }
-        Cmd::Kill(a) => match a.named.get() {
-            Ok(name) => kill::kill(&ctx, &name, a.json).await,
-            Err(e) => Err(e),
-        },
-        Cmd::Cleanup {
-            dry_run,
-            older_than,
-            days,
-            all,
-            yes,
-            json,
-        } => {
-            let older_than = older_than.or(days.map(|d| std::time::Duration::from_secs(d * 86400)));
-            kill::cleanup(&ctx, dry_run, older_than, all, yes, json).await
-        }
-        Cmd::Find { all, json } => find::find(&ctx, all, json).await,
-        Cmd::Adopt {
-            tmux_name,
-            as_name,
-            profile,
-            json,
-        } => find::adopt(&ctx, tmux_name, as_name, profile, json).await,
-        Cmd::Attach { name } => find::attach(&ctx, &name).await,
-        Cmd::Token => setup::token(&ctx).await,
-        Cmd::Completions { shell } => setup::completions(shell),
-        Cmd::Setup {
-            instar,
-            global,
-            local,
-            project,
-            guide,
-            uninstall,
-        } => {
-            let scope = match (global, local, project) {
-                (true, _, _) => Some(setup_mcp::Scope::Global),
-                (_, true, _) => Some(setup_mcp::Scope::Local),
-                (_, _, true) => Some(setup_mcp::Scope::Project),
-                _ => None,
-            };
-            match scope {
-                Some(s) => setup_mcp::run(s, guide, uninstall),
-                None => setup::setup(&ctx, instar).await,
-            }
-        }
+        Cmd::Output(a) => output::run(&ctx, a).await,
+        Cmd::Tail(a) => tail::run(&ctx, a).await,
+        Cmd::Events(a) => events::run(&ctx, a).await,
+        Cmd::Health(a) => health::run(&ctx, a).await,
+        Cmd::Kill(a) => kill::run(&ctx, a).await,
+        Cmd::Cleanup(a) => cleanup::run(&ctx, a).await,
+        Cmd::Find(a) => find::run(&ctx, a).await,
+        Cmd::Adopt(a) => adopt::run(&ctx, a).await,
+        Cmd::Attach(a) => attach::run(&ctx, a).await,
+        Cmd::Token => token::run(&ctx).await,
+        Cmd::Completions(a) => completions::run(a),
+        Cmd::Setup(a) => setup::run(&ctx, a).await,
         Cmd::Demo => demo::run(&ctx).await,
         Cmd::Mcp => mcp::run(&ctx).await,
         Cmd::Pipe { .. }

@@ -29,5 +29,5 @@ pub async fn run(ctx: &Ctx, a: TakeoverArgs) -> Result<i32, ApiError> {
     if a.json || a.no_attach || !std::io::stdout().is_terminal() {
         return Ok(show(&s, a.json));
     }
-    super::find::attach(ctx, s.name.as_str()).await
+    super::attach::attach(ctx, s.name.as_str()).await
 }
