@@ -9,90 +9,11 @@
 //! Not here: instar's compatibility routes (`/sessions/…`, instar's own shapes, for its
 //! skill), and `/mcp` (an MCP transport, not a JSON route).
 
+pub use crate::call::{Call, Raw};
 use crate::{Client, ClientError, Response, encode};
 use hyper::Method;
 use hyper::body::{Bytes, Incoming};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use std::marker::PhantomData;
 use warren_proto::*;
-
-/// One request of the API, typed by what its answer decodes to (`A`); [`Raw`] for the routes
-/// whose answer is not JSON.
-pub struct Call<A> {
-    method: Method,
-    path: String,
-    body: Result<Option<Vec<u8>>, String>,
-    idem: Option<String>,
-    answer: PhantomData<fn() -> A>,
-}
-
-/// The answer of a route that is not JSON: bytes with headers (output), or a stream (events).
-pub enum Raw {}
-
-impl<A> Clone for Call<A> {
-    fn clone(&self) -> Self {
-        Self {
-            method: self.method.clone(),
-            path: self.path.clone(),
-            body: self.body.clone(),
-            idem: self.idem.clone(),
-            answer: PhantomData,
-        }
-    }
-}
-
-impl<A> std::fmt::Debug for Call<A> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.method, self.path)
-    }
-}
-
-impl<A> Call<A> {
-    fn new(method: Method, path: String) -> Self {
-        Self {
-            method,
-            path,
-            body: Ok(None),
-            idem: None,
-            answer: PhantomData,
-        }
-    }
-
-    fn get(path: String) -> Self {
-        Self::new(Method::GET, path)
-    }
-
-    fn with<B: Serialize + ?Sized>(method: Method, path: String, body: &B) -> Self {
-        Self {
-            body: serde_json::to_vec(body)
-                .map(Some)
-                .map_err(|e| e.to_string()),
-            ..Self::new(method, path)
-        }
-    }
-
-    fn post<B: Serialize + ?Sized>(path: String, body: &B) -> Self {
-        Self::with(Method::POST, path, body)
-    }
-
-    /// Sends this idempotency key with it (`new`, `send` and `kill` honour it): the same call
-    /// made again with the same key gets the first answer instead of acting twice.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idem = Some(key.into());
-        self
-    }
-
-    /// The method.
-    pub fn method(&self) -> &Method {
-        &self.method
-    }
-
-    /// The path, query included.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
 
 /// `/v1/sessions/{name}` plus `rest`.
 fn session(name: &str, rest: &str) -> String {
@@ -374,37 +295,6 @@ impl OutputBytes {
     }
 }
 
-/// Making calls.
-impl Client {
-    /// Makes a call and decodes its JSON answer.
-    pub async fn answer<A: DeserializeOwned>(&self, call: &Call<A>) -> Result<A, ClientError> {
-        let r = self.response(call).await?;
-        crate::http::decode(&r.body)
-    }
-
-    /// Makes a call and answers its JSON as the daemon sent it (fields this build does not
-    /// know included), for a relay such as the MCP tools.
-    pub async fn json<A>(&self, call: &Call<A>) -> Result<serde_json::Value, ClientError> {
-        let r = self.response(call).await?;
-        crate::http::decode(&r.body)
-    }
-
-    /// Makes a call and answers the whole answer: status, headers and body.
-    pub async fn response<A>(&self, call: &Call<A>) -> Result<Response, ClientError> {
-        let body = call
-            .body
-            .clone()
-            .map_err(|e| ClientError::Api(ApiError::internal(e)))?;
-        self.request(call.method.clone(), &call.path, body, call.idem.as_deref())
-            .await
-    }
-
-    /// Makes a call and hands back its streaming body (events).
-    pub async fn open(&self, call: &Call<Raw>) -> Result<Incoming, ClientError> {
-        self.stream(&call.path).await
-    }
-}
-
 /// One typed method per route; each makes the call its namesake function builds.
 impl Client {
     /// `GET /health`: liveness, version and protocol.
@@ -627,5 +517,50 @@ impl Client {
     /// `GET /v1/openapi.json`: the OpenAPI document.
     pub async fn openapi(&self) -> Result<serde_json::Value, ClientError> {
         self.answer(&openapi()).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_encode_names_and_carry_only_the_given_query() {
+        assert_eq!(status("a b/c").path(), "/v1/sessions/a%20b%2Fc");
+        assert_eq!(kill("s").method(), Method::DELETE);
+        assert_eq!(
+            limits("s", &LimitsRequest::default()).method(),
+            Method::PATCH
+        );
+        assert_eq!(sessions(None).path(), "/v1/sessions");
+        assert_eq!(
+            sessions_brief(Some("waiting_input")).path(),
+            "/v1/sessions?view=brief&status=waiting_input"
+        );
+        assert_eq!(
+            output("s", 7, 1024).path(),
+            "/v1/sessions/s/output?since=7&max_bytes=1024"
+        );
+        assert_eq!(screen("s", 50).path(), "/v1/sessions/s/output?lines=50");
+        assert_eq!(
+            interaction("s", 3, Some(500)).path(),
+            "/v1/sessions/s/interactions/3?wait_ms=500"
+        );
+        assert_eq!(
+            interaction("s", 3, None).path(),
+            "/v1/sessions/s/interactions/3"
+        );
+        assert_eq!(pause("s").path(), "/v1/sessions/s/pause");
+        assert_eq!(events(&EventsQuery::default()).path(), "/v1/events");
+        let q = EventsQuery {
+            since: Some(0),
+            follow: Some(false),
+            session: Some("x y".into()),
+            types: Some("output,exited".into()),
+        };
+        assert_eq!(
+            events(&q).path(),
+            "/v1/events?since=0&follow=false&session=x%20y&types=output%2Cexited"
+        );
     }
 }
