@@ -221,19 +221,6 @@ pub struct ForkRequest {
     pub timeout_ms: Option<u64>,
 }
 
-/// `POST /v1/spawn` and `/fork`'s answer: the session, the first turn's answer, and notices.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct SpawnAnswer {
-    /// The session.
-    pub session: crate::SessionInfo,
-    /// The first message's answer, when there was one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub turn: Option<crate::SendAnswer>,
-    /// Things warren did on the caller's behalf (e.g. IS_SANDBOX=1).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notices: Vec<String>,
-}
-
 /// One stored interaction (a turn).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Interaction {
@@ -468,4 +455,17 @@ pub struct Done {
     /// In words.
     #[serde(default)]
     pub message: String,
+}
+
+/// spawn's answer: the session, the first turn's answer, and notices.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SpawnAnswer {
+    /// The session.
+    pub session: crate::SessionInfo,
+    /// The first message's answer, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn: Option<crate::SendAnswer>,
+    /// Things warren did on the caller's behalf (e.g. IS_SANDBOX=1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
