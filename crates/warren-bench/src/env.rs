@@ -80,7 +80,7 @@ impl Bench {
             ..Default::default()
         };
         self.client
-            .call(hyper::Method::POST, "/v1/sessions", &req, None)
+            .create(&req)
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.into_api()))
             .with_context(|| format!("creating {name}"))

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout};
+use warren_proto::{Interaction, SendRequest, SessionName, SpawnRequest};
 
 /// No turn of the fake takes long; one that does is a failure, not a measurement.
 pub const TURN_TIMEOUT: Duration = Duration::from_secs(120);
@@ -167,19 +168,14 @@ impl Warren {
 
     /// Spawns a headless session without a first message (`POST /v1/spawn`).
     pub async fn spawn(&self, name: &str) -> anyhow::Result<()> {
-        let env: serde_json::Map<String, serde_json::Value> = agent_env(&self.config_dir)
-            .into_iter()
-            .map(|(k, v)| (k, v.into()))
-            .collect();
-        let req = serde_json::json!({
-            "name": name,
-            "work_dir": self.work.to_string_lossy(),
-            "env": env,
-        });
-        let _: serde_json::Value = self
-            .b
+        let req = SpawnRequest {
+            work_dir: Some(self.work.to_string_lossy().into_owned()),
+            env: agent_env(&self.config_dir).into_iter().collect(),
+            ..SpawnRequest::new(SessionName::new(name)?)
+        };
+        self.b
             .client
-            .call(hyper::Method::POST, "/v1/spawn", &req, None)
+            .spawn(&req)
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.into_api()))
             .with_context(|| format!("spawning {name}"))?;
@@ -189,34 +185,33 @@ impl Warren {
     /// One turn through the API (`POST /v1/sessions/{name}/send`, which answers at the
     /// result); answers the response.
     pub async fn send(&self, name: &str, text: &str) -> anyhow::Result<String> {
-        let a: serde_json::Value = self
+        let req = SendRequest {
+            text: text.into(),
+            ..SendRequest::default()
+        };
+        let a = self
             .b
             .client
-            .call(
-                hyper::Method::POST,
-                &format!("/v1/sessions/{name}/send"),
-                &serde_json::json!({ "text": text }),
-                None,
-            )
+            .send(name, &req)
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.into_api()))
             .with_context(|| format!("send to {name}"))?;
         anyhow::ensure!(
-            a["status"] == "completed",
-            "send to {name}: the turn did not complete: {a}"
+            a.status.as_deref() == Some("completed"),
+            "send to {name}: the turn did not complete: {a:?}"
         );
-        Ok(a["response"].as_str().unwrap_or_default().to_string())
+        Ok(a.response.unwrap_or_default())
     }
 
     /// The session's interactions (`GET /v1/sessions/{name}/history`).
-    pub async fn history(&self, name: &str) -> anyhow::Result<Vec<serde_json::Value>> {
-        let h: serde_json::Value = self
+    pub async fn history(&self, name: &str) -> anyhow::Result<Vec<Interaction>> {
+        let h = self
             .b
             .client
-            .get(&format!("/v1/sessions/{name}/history"))
+            .history(name)
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.into_api()))?;
-        Ok(h["interactions"].as_array().cloned().unwrap_or_default())
+        Ok(h.interactions)
     }
 
     /// The daemon's pid.

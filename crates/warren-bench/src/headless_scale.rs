@@ -171,16 +171,13 @@ async fn audit(w: &Warren, n: usize, turns: usize) -> anyhow::Result<Audit> {
     for i in 0..n {
         let name = format!("s{i}");
         let mut hist = w.history(&name).await?;
-        hist.sort_by_key(|x| x["seq"].as_u64().unwrap_or(0));
+        hist.sort_by_key(|x| x.seq);
         a.interactions += hist.len();
         if hist.len() != turns {
             a.short
                 .push(format!("{name}: {} interactions, not {turns}", hist.len()));
         }
-        let prompts: Vec<&str> = hist
-            .iter()
-            .map(|x| x["prompt"].as_str().unwrap_or_default())
-            .collect();
+        let prompts: Vec<&str> = hist.iter().map(|x| x.prompt.as_str()).collect();
         let mut seen = std::collections::HashMap::new();
         for p in &prompts {
             *seen.entry(*p).or_insert(0usize) += 1;
@@ -207,8 +204,8 @@ async fn audit(w: &Warren, n: usize, turns: usize) -> anyhow::Result<Audit> {
             .filter(|(got, want)| **got != want.as_str())
             .count();
         for x in &hist {
-            let p = x["prompt"].as_str().unwrap_or_default();
-            if x["status"] != "completed" || x["response"] != format!("ECHO: {p}") {
+            let echo = format!("ECHO: {}", x.prompt);
+            if x.status != "completed" || x.response.as_deref() != Some(echo.as_str()) {
                 a.wrong += 1;
             }
         }

@@ -17,6 +17,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use warren_client::api::EventsQuery;
+use warren_proto::{Ack, SendRequest, SessionState};
 use warren_testkit::{StubApi, claude_cli};
 
 /// Untimed turns on each session first (the CLI's first turn loads more).
@@ -85,17 +87,17 @@ async fn new_session(
     );
     let deadline = Instant::now() + TURN_TIMEOUT;
     loop {
-        let s: Value = b
+        let s = b
             .client
-            .get(&format!("/v1/sessions/{name}"))
+            .status(name)
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.into_api()))?;
-        if s["state"] == "idle" {
+        if s.state == SessionState::Idle {
             return Ok(());
         }
         anyhow::ensure!(
             Instant::now() < deadline,
-            "{name} is not idle after {} s: {s}",
+            "{name} is not idle after {} s: {s:?}",
             TURN_TIMEOUT.as_secs()
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -247,7 +249,10 @@ pub async fn run(turns: usize) -> anyhow::Result<()> {
     // warren's events, stamped on arrival.
     let body = b
         .client
-        .stream("/v1/events?types=hook,state_changed")
+        .events(&EventsQuery {
+            types: Some("hook,state_changed".into()),
+            ..EventsQuery::default()
+        })
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.into_api()))?;
     let (tx, mut events) = unbounded_channel::<(i64, Value)>();
@@ -330,20 +335,19 @@ async fn warren_turn(
     s: &mut Samples,
 ) -> anyhow::Result<()> {
     let t = Instant::now();
-    let a: Value = b
+    let req = SendRequest {
+        text: text.into(),
+        ..SendRequest::default()
+    };
+    let a = b
         .client
-        .call(
-            hyper::Method::POST,
-            &format!("/v1/sessions/{WARREN}/send"),
-            &serde_json::json!({ "text": text }),
-            None,
-        )
+        .send(WARREN, &req)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.into_api()))?;
     let took = t.elapsed().as_secs_f64() * 1e3;
     anyhow::ensure!(
-        a["ack"] == "acked" && a["signal"] == "hook:UserPromptSubmit",
-        "send was not acked by its hook: {a}"
+        a.ack == Ack::Acked && a.signal == "hook:UserPromptSubmit",
+        "send was not acked by its hook: {a:?}"
     );
     let deadline = Instant::now() + TURN_TIMEOUT;
     let (mut ups_at, mut stop_at, mut ran) = (None, None, false);

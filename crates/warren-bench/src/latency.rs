@@ -9,6 +9,8 @@ use std::io::BufRead as _;
 use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
+use warren_client::api::EventsQuery;
+use warren_proto::{KeysRequest, SendRequest};
 
 const MARKS: usize = 200;
 
@@ -86,7 +88,11 @@ async fn one(n: usize) -> anyhow::Result<Vec<(&'static str, Vec<f64>)>> {
     // warren: the SSE stream.
     let body = b
         .client
-        .stream("/v1/events?session=writer&types=output")
+        .events(&EventsQuery {
+            session: Some("writer".into()),
+            types: Some("output".into()),
+            ..EventsQuery::default()
+        })
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.into_api()))?;
     let sse_tx = tx.clone();
@@ -185,13 +191,13 @@ async fn one(n: usize) -> anyhow::Result<Vec<(&'static str, Vec<f64>)>> {
     let mut ready = 0;
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while ready < paths {
+        let req = SendRequest {
+            text: "@".into(),
+            enter: Some(false),
+            ..SendRequest::default()
+        };
         b.client
-            .call::<_, serde_json::Value>(
-                hyper::Method::POST,
-                "/v1/sessions/writer/send",
-                &serde_json::json!({"text": "@", "enter": false}),
-                None,
-            )
+            .send("writer", &req)
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.into_api()))?;
         while let Ok(Seen::Ready) = rx.recv_timeout(Duration::from_millis(300)) {
@@ -202,13 +208,11 @@ async fn one(n: usize) -> anyhow::Result<Vec<(&'static str, Vec<f64>)>> {
             "only {ready} of {paths} observers came up"
         );
     }
+    let req = KeysRequest {
+        keys: vec!["Enter".into()],
+    };
     b.client
-        .call::<_, serde_json::Value>(
-            hyper::Method::POST,
-            "/v1/sessions/writer/keys",
-            &serde_json::json!({"keys": ["Enter"]}),
-            None,
-        )
+        .keys("writer", &req)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.into_api()))?;
 

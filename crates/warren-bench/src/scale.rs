@@ -15,9 +15,9 @@ pub async fn run(n: usize) -> anyhow::Result<()> {
     // Let every session settle (starting -> idle by quiescence) before measuring idle cost.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let all: Vec<serde_json::Value> = b
+        let all = b
             .client
-            .get("/v1/sessions?status=idle")
+            .sessions(Some("idle"))
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.into_api()))?;
         if all.len() >= n || Instant::now() > deadline {
@@ -56,9 +56,9 @@ pub async fn run(n: usize) -> anyhow::Result<()> {
         cli.push(t.elapsed().as_secs_f64() * 1e3);
         anyhow::ensure!(out.status.success(), "warren ls --json failed");
         let t = Instant::now();
-        let _: Vec<serde_json::Value> = b
+        let _ = b
             .client
-            .get("/v1/sessions")
+            .sessions(None)
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.into_api()))?;
         api.push(t.elapsed().as_secs_f64() * 1e3);

@@ -26,7 +26,7 @@ pub struct Autostart {
 
 /// The daemon's health, if one answers.
 pub async fn daemon_answers(client: &Client) -> Result<Option<HealthCheck>, ClientError> {
-    match client.get::<HealthCheck>("/health").await {
+    match client.health_check().await {
         Ok(h) => Ok(Some(h)),
         // A daemon that is dying may still accept and then drop the connection.
         Err(ClientError::Unreachable { .. } | ClientError::Broken(_)) => Ok(None),

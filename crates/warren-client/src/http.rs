@@ -29,6 +29,12 @@ pub enum ClientError {
     Api(#[from] ApiError),
 }
 
+impl From<ClientError> for ApiError {
+    fn from(e: ClientError) -> Self {
+        e.into_api()
+    }
+}
+
 impl ClientError {
     /// As an `ApiError` (for exit codes and messages).
     pub fn into_api(self) -> ApiError {
@@ -87,7 +93,7 @@ impl Client {
         &self.socket
     }
 
-    async fn send(
+    async fn exchange(
         &self,
         req: Request<Full<Bytes>>,
     ) -> Result<hyper::Response<Incoming>, ClientError> {
@@ -154,7 +160,7 @@ impl Client {
         body: Option<Vec<u8>>,
         idem: Option<&str>,
     ) -> Result<Response, ClientError> {
-        let resp = self.send(self.build(method, path, body, idem)).await?;
+        let resp = self.exchange(self.build(method, path, body, idem)).await?;
         let (parts, body) = resp.into_parts();
         let body = body
             .collect()
@@ -173,7 +179,9 @@ impl Client {
 
     /// Sends a request and hands back the streaming body (SSE, tail).
     pub async fn stream(&self, path: &str) -> Result<Incoming, ClientError> {
-        let resp = self.send(self.build(Method::GET, path, None, None)).await?;
+        let resp = self
+            .exchange(self.build(Method::GET, path, None, None))
+            .await?;
         if !resp.status().is_success() {
             let status = resp.status();
             let body = resp
@@ -208,7 +216,7 @@ impl Client {
     }
 }
 
-fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ClientError> {
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ClientError> {
     serde_json::from_slice(body).map_err(|e| {
         ClientError::Api(ApiError::internal(format!(
             "unexpected answer from the daemon: {e}"

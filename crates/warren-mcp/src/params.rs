@@ -1,7 +1,14 @@
 //! Arguments of the tools: the CLI flags of the same verbs, in snake_case.
+//!
+//! A tool whose arguments are a request of the API takes that request itself (flattened
+//! beside the session's `name`, which the API has in its path). The others keep their own
+//! type here, because they differ from the request: seconds (`timeout_s`) where the API takes
+//! milliseconds, the limits flat where the API nests them, `work_dir` where the API says
+//! `cwd`, `message` where it says `text`, or no request at all (a query).
 
 use schemars::JsonSchema;
 use serde::Deserialize;
+use warren_proto::{ApproveRequest, DenyRequest, KeysRequest};
 
 /// A session by name (or id).
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -160,13 +167,14 @@ pub struct NewSession {
     pub prompt: Option<String>,
 }
 
-/// `send_keys`.
+/// `send_keys`: the keys request.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Keys {
     /// Session name or id.
     pub name: String,
-    /// tmux key names: Enter, C-c, Escape, Up…
-    pub keys: Vec<String>,
+    /// The keys.
+    #[serde(flatten)]
+    pub request: KeysRequest,
 }
 
 /// `get_result`.
@@ -226,22 +234,22 @@ pub struct Health {
     pub name: Option<String>,
 }
 
-/// `approve`.
+/// `approve`: the approve request.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Approve {
     /// Session name or id.
     pub name: String,
-    /// Pick the dialog's "always allow" choice.
-    #[serde(default)]
-    pub always: bool,
+    /// The choice.
+    #[serde(flatten)]
+    pub request: ApproveRequest,
 }
 
-/// `deny`.
+/// `deny`: the deny request.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Deny {
     /// Session name or id.
     pub name: String,
-    /// What the agent should do instead (sent as its next prompt).
-    #[serde(default)]
-    pub message: Option<String>,
+    /// What to do instead.
+    #[serde(flatten)]
+    pub request: DenyRequest,
 }

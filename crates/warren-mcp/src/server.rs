@@ -3,19 +3,21 @@
 //! is a tool error (`isError`) with the daemon's message and hint, and the server goes on.
 
 use crate::params::*;
-use hyper::Method;
 use rmcp::handler::server::{router::tool::ToolRouter, wrapper::Parameters};
 use rmcp::model::{
     CallToolResult, ContentBlock as Content, Implementation, ServerCapabilities, ServerConfig,
 };
 use rmcp::{ServerHandler, tool, tool_handler, tool_router};
-use serde::Serialize;
 use serde_json::{Value, json};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use warren_client::{Client, ClientError, encode};
-use warren_proto::{ApiError, Limits, SessionName, SpawnRequest};
+use warren_client::Client;
+use warren_client::api::{self, Call, EventsQuery};
+use warren_proto::{
+    ApiError, DelegateRequest, ForkRequest, Limits, NewRequest, SendRequest, SessionName,
+    SessionState, SpawnRequest, TurnRequest, WaitRequest,
+};
 
 /// Gives a client of a daemon that answers (starting one when needed).
 pub type Connector =
@@ -41,7 +43,19 @@ fn ms(s: Option<u64>) -> Option<u64> {
 }
 
 fn name(s: &str) -> Result<SessionName, ApiError> {
-    SessionName::new(s).map_err(|e| ApiError::bad_field("name", e.to_string()))
+    named("name", s)
+}
+
+/// A session name given in argument `field`, validated as the daemon would.
+fn named(field: &str, s: &str) -> Result<SessionName, ApiError> {
+    SessionName::new(s).map_err(|e| ApiError::bad_field(field, e.to_string()))
+}
+
+/// The server's working directory, for a session that names none.
+fn here() -> Option<String> {
+    std::env::current_dir()
+        .ok()
+        .map(|d| d.to_string_lossy().into_owned())
 }
 
 fn answer(r: Result<Value, ApiError>) -> Out {
@@ -68,19 +82,9 @@ impl WarrenMcp {
         }
     }
 
-    async fn api<B: Serialize>(
-        &self,
-        method: Method,
-        path: &str,
-        body: &B,
-    ) -> Result<Value, ApiError> {
-        let client = self.client().await?;
-        if method == Method::GET {
-            client.get(path).await
-        } else {
-            client.call(method, path, body, None).await
-        }
-        .map_err(ClientError::into_api)
+    /// Makes `call` and answers the daemon's JSON as it came.
+    async fn json<A>(&self, call: Call<A>) -> Result<Value, ApiError> {
+        Ok(self.client().await?.json(&call).await?)
     }
 
     /// A client of the daemon, carrying the caller's identity when it came over HTTP.
@@ -92,28 +96,16 @@ impl WarrenMcp {
         })
     }
 
-    async fn get(&self, path: &str) -> Out {
-        answer(self.api(Method::GET, path, &()).await)
-    }
-
-    async fn post<B: Serialize>(&self, path: &str, body: &B) -> Out {
-        answer(self.api(Method::POST, path, body).await)
-    }
-
-    async fn verb(&self, name: &str, verb: &str) -> Out {
-        self.post(&format!("/v1/sessions/{}/{verb}", encode(name)), &json!({}))
-            .await
+    /// A tool's answer: `call`'s JSON, or its error.
+    async fn relay<A>(&self, call: Call<A>) -> Out {
+        answer(self.json(call).await)
     }
 
     fn spawn_request(p: Spawn) -> Result<SpawnRequest, ApiError> {
         Ok(SpawnRequest {
             prompt: p.prompt,
             model: p.model,
-            work_dir: p.work_dir.or_else(|| {
-                std::env::current_dir()
-                    .ok()
-                    .map(|d| d.to_string_lossy().into_owned())
-            }),
+            work_dir: p.work_dir.or_else(here),
             permission_mode: p.permission_mode,
             allowed_tools: p.allowed_tools,
             system_prompt: p.system_prompt,
@@ -133,7 +125,7 @@ impl WarrenMcp {
 
     async fn spawn(&self, p: Spawn) -> Result<Value, ApiError> {
         let req = Self::spawn_request(p)?;
-        self.api(Method::POST, "/v1/spawn", &req).await
+        self.json(api::spawn(&req)).await
     }
 }
 
@@ -158,9 +150,13 @@ impl WarrenMcp {
         let Some(message) = p.message else {
             return answer(Err(ApiError::bad_field("message", "required")));
         };
-        let body = json!({"text": message, "stop": p.stop, "timeout_ms": ms(p.timeout_s)});
-        self.post(&format!("/v1/sessions/{}/send", encode(&p.name)), &body)
-            .await
+        let req = SendRequest {
+            text: message,
+            stop: p.stop,
+            timeout_ms: ms(p.timeout_s),
+            ..SendRequest::default()
+        };
+        self.relay(api::send(&p.name, &req)).await
     }
 
     #[tool(
@@ -168,9 +164,13 @@ impl WarrenMcp {
         waits for its result, up to `timeout_s`)."
     )]
     async fn resume_session(&self, Parameters(p): Parameters<Message>) -> Out {
-        let body = json!({"message": p.message, "stop": p.stop, "timeout_ms": ms(p.timeout_s)});
-        self.post(&format!("/v1/sessions/{}/resume", encode(&p.name)), &body)
-            .await
+        let req = TurnRequest {
+            message: p.message,
+            stop: p.stop,
+            no_wait: false,
+            timeout_ms: ms(p.timeout_s),
+        };
+        self.relay(api::resume(&p.name, &req)).await
     }
 
     #[tool(
@@ -178,7 +178,7 @@ impl WarrenMcp {
         the current turn ends. resume_session releases it."
     )]
     async fn pause_session(&self, Parameters(p): Parameters<Name>) -> Out {
-        self.verb(&p.name, "pause").await
+        self.relay(api::pause(&p.name)).await
     }
 
     #[tool(
@@ -186,21 +186,28 @@ impl WarrenMcp {
         try another approach without disturbing the original."
     )]
     async fn fork_session(&self, Parameters(p): Parameters<Fork>) -> Out {
-        let body = json!({"new_name": p.new_name, "message": p.message,
-            "work_dir": p.work_dir, "timeout_ms": ms(p.timeout_s)});
-        self.post(&format!("/v1/sessions/{}/fork", encode(&p.name)), &body)
-            .await
+        let new_name = match named("new_name", &p.new_name) {
+            Ok(n) => n,
+            Err(e) => return answer(Err(e)),
+        };
+        let req = ForkRequest {
+            new_name,
+            message: p.message,
+            work_dir: p.work_dir,
+            no_wait: false,
+            timeout_ms: ms(p.timeout_s),
+        };
+        self.relay(api::fork(&p.name, &req)).await
     }
 
     #[tool(description = "Stop a session gracefully (it finishes its turn; resumable later).")]
     async fn stop_session(&self, Parameters(p): Parameters<Name>) -> Out {
-        self.verb(&p.name, "stop").await
+        self.relay(api::stop(&p.name)).await
     }
 
     #[tool(description = "Kill a session at once (its agent and tools). Prefer stop_session.")]
     async fn kill_session(&self, Parameters(p): Parameters<Name>) -> Out {
-        let path = format!("/v1/sessions/{}", encode(&p.name));
-        answer(self.api(Method::DELETE, &path, &json!({})).await)
+        self.relay(api::kill(&p.name)).await
     }
 
     #[tool(
@@ -208,51 +215,37 @@ impl WarrenMcp {
         limits, violations and transitions."
     )]
     async fn get_session_status(&self, Parameters(p): Parameters<Name>) -> Out {
-        self.get(&format!("/v1/sessions/{}", encode(&p.name))).await
+        self.relay(api::status(&p.name)).await
     }
 
     #[tool(description = "The last response of a headless session.")]
     async fn get_last_output(&self, Parameters(p): Parameters<Name>) -> Out {
-        let r = self
-            .api(
-                Method::GET,
-                &format!("/v1/sessions/{}/history", encode(&p.name)),
-                &(),
-            )
-            .await
-            .map(|h| {
-                let last = h["interactions"]
-                    .as_array()
-                    .and_then(|a| a.iter().rev().find(|i| i["response"].is_string()).cloned());
-                match last {
-                    Some(i) => json!({"response": i["response"], "seq": i["seq"],
+        let r = self.json(api::history(&p.name)).await.map(|h| {
+            let last = h["interactions"]
+                .as_array()
+                .and_then(|a| a.iter().rev().find(|i| i["response"].is_string()).cloned());
+            match last {
+                Some(i) => json!({"response": i["response"], "seq": i["seq"],
                         "status": i["status"], "cost": i["cost"]}),
-                    None => json!({"response": null}),
-                }
-            });
+                None => json!({"response": null}),
+            }
+        });
         answer(r)
     }
 
     #[tool(description = "Every session (headless and tmux) with its state.")]
     async fn list_sessions(&self, Parameters(p): Parameters<List>) -> Out {
-        match p.status {
-            Some(s) => {
-                self.get(&format!("/v1/sessions?view=brief&status={}", encode(&s)))
-                    .await
-            }
-            None => self.get("/v1/sessions?view=brief").await,
-        }
+        self.relay(api::sessions_brief(p.status.as_deref())).await
     }
 
     #[tool(description = "A session's interactions: prompt, response, status and cost of each.")]
     async fn get_history(&self, Parameters(p): Parameters<Name>) -> Out {
-        self.get(&format!("/v1/sessions/{}/history", encode(&p.name)))
-            .await
+        self.relay(api::history(&p.name)).await
     }
 
     #[tool(description = "Remove an ended session's record and history (refused while live).")]
     async fn delete_session(&self, Parameters(p): Parameters<Name>) -> Out {
-        self.verb(&p.name, "delete").await
+        self.relay(api::delete(&p.name)).await
     }
 
     #[tool(
@@ -262,32 +255,47 @@ impl WarrenMcp {
         tools used, violations. Follow with continue_task to correct, finish_task when done."
     )]
     async fn delegate_task(&self, Parameters(p): Parameters<Delegate>) -> Out {
-        let req = match name(&p.name) {
-            Ok(n) => json!({
-                "name": n, "task": p.task, "model": p.model, "preset": p.preset,
-                "max_cost": p.max_cost, "max_turns": p.max_turns, "context": p.context,
-                "work_dir": p.work_dir.or_else(|| std::env::current_dir().ok()
-                    .map(|d| d.to_string_lossy().into_owned())),
-                "system_prompt": p.system_prompt, "agent": p.agent, "no_safety": p.no_safety,
-                "env": std::env::vars().collect::<std::collections::BTreeMap<_, _>>(),
-            }),
+        let name = match name(&p.name) {
+            Ok(n) => n,
             Err(e) => return answer(Err(e)),
         };
-        let mut req = req;
-        req["timeout_ms"] = json!(ms(p.timeout_s));
-        self.post("/v1/delegate", &req).await
+        let req = DelegateRequest {
+            name,
+            task: p.task,
+            model: p.model,
+            preset: p.preset,
+            limits: Limits {
+                max_cost: p.max_cost,
+                max_turns: p.max_turns,
+                ..Limits::default()
+            },
+            no_safety: p.no_safety,
+            context: p.context,
+            work_dir: p.work_dir.or_else(here),
+            system_prompt: p.system_prompt,
+            agent: p.agent,
+            profile: None,
+            program: None,
+            env: std::env::vars().collect(),
+            watchdog_secs: None,
+            timeout_ms: ms(p.timeout_s),
+        };
+        self.relay(api::delegate(&req)).await
     }
 
     #[tool(description = "Send a correction to a delegated session; the same structured verdict.")]
     async fn continue_task(&self, Parameters(p): Parameters<Message>) -> Out {
-        let body = json!({"message": p.message, "timeout_ms": ms(p.timeout_s)});
-        self.post(&format!("/v1/sessions/{}/continue", encode(&p.name)), &body)
-            .await
+        let req = TurnRequest {
+            message: p.message,
+            timeout_ms: ms(p.timeout_s),
+            ..TurnRequest::default()
+        };
+        self.relay(api::continue_task(&p.name, &req)).await
     }
 
     #[tool(description = "Finish a delegated task: stop its session gracefully and mark it done.")]
     async fn finish_task(&self, Parameters(p): Parameters<Name>) -> Out {
-        self.verb(&p.name, "finish").await
+        self.relay(api::finish(&p.name)).await
     }
 
     #[tool(
@@ -296,11 +304,7 @@ impl WarrenMcp {
         picks the \"always allow\" choice. A session may not answer its own dialogs."
     )]
     async fn approve(&self, Parameters(p): Parameters<Approve>) -> Out {
-        self.post(
-            &format!("/v1/sessions/{}/approve", encode(&p.name)),
-            &json!({"always": p.always}),
-        )
-        .await
+        self.relay(api::approve(&p.name, &p.request)).await
     }
 
     #[tool(
@@ -308,16 +312,12 @@ impl WarrenMcp {
         `message` (what to do instead) becomes its next prompt."
     )]
     async fn deny(&self, Parameters(p): Parameters<Deny>) -> Out {
-        self.post(
-            &format!("/v1/sessions/{}/deny", encode(&p.name)),
-            &json!({"message": p.message}),
-        )
-        .await
+        self.relay(api::deny(&p.name, &p.request)).await
     }
 
     #[tool(description = "Emergency stop: interrupt the session's turn, then kill it.")]
     async fn abort_task(&self, Parameters(p): Parameters<Name>) -> Out {
-        self.verb(&p.name, "abort").await
+        self.relay(api::abort(&p.name)).await
     }
 
     #[tool(
@@ -348,21 +348,26 @@ impl WarrenMcp {
         codex, …): an interactive program you drive with send_keys, read_output and wait_for."
     )]
     async fn new_session(&self, Parameters(p): Parameters<NewSession>) -> Out {
-        let body = json!({"name": p.name, "profile": p.profile, "command": p.command,
-            "cwd": p.work_dir.or_else(|| std::env::current_dir().ok()
-                .map(|d| d.to_string_lossy().into_owned())),
-            "prompt": p.prompt, "wait_ready_ms": 30000,
-            "env": std::env::vars().collect::<std::collections::BTreeMap<_, _>>()});
-        self.post("/v1/sessions", &body).await
+        let name = match name(&p.name) {
+            Ok(n) => n,
+            Err(e) => return answer(Err(e)),
+        };
+        let req = NewRequest {
+            name: Some(name),
+            profile: p.profile,
+            command: p.command,
+            cwd: p.work_dir.or_else(here),
+            prompt: p.prompt,
+            wait_ready_ms: Some(30_000),
+            env: std::env::vars().collect(),
+            ..NewRequest::default()
+        };
+        self.relay(api::create(&req)).await
     }
 
     #[tool(description = "Send named keys (Enter, C-c, Escape, Up…) to a tmux session.")]
     async fn send_keys(&self, Parameters(p): Parameters<Keys>) -> Out {
-        self.post(
-            &format!("/v1/sessions/{}/keys", encode(&p.name)),
-            &json!({"keys": p.keys}),
-        )
-        .await
+        self.relay(api::keys(&p.name, &p.request)).await
     }
 
     #[tool(
@@ -373,17 +378,22 @@ impl WarrenMcp {
     async fn wait_for(&self, Parameters(p): Parameters<WaitFor>) -> Out {
         if let Some(n) = p.interaction {
             let wait = ms(p.timeout_s.or(Some(30))).unwrap_or(30_000);
-            return self
-                .get(&format!(
-                    "/v1/sessions/{}/interactions/{n}?wait_ms={wait}",
-                    encode(&p.name)
-                ))
-                .await;
+            return self.relay(api::interaction(&p.name, n, Some(wait))).await;
         }
-        let body = json!({"pattern": p.pattern, "state": p.state,
-            "timeout_ms": ms(p.timeout_s.or(Some(30)))});
-        self.post(&format!("/v1/sessions/{}/wait", encode(&p.name)), &body)
-            .await
+        // The state as the daemon reads it (its wire name), so a wrong one is refused alike.
+        let state = match p.state.map(serde_json::Value::String) {
+            Some(s) => match serde_json::from_value::<SessionState>(s) {
+                Ok(s) => Some(s),
+                Err(e) => return answer(Err(ApiError::bad_field("state", e))),
+            },
+            None => None,
+        };
+        let req = WaitRequest {
+            pattern: p.pattern,
+            state,
+            timeout_ms: ms(p.timeout_s.or(Some(30))),
+        };
+        self.relay(api::wait(&p.name, &req)).await
     }
 
     #[tool(
@@ -392,12 +402,8 @@ impl WarrenMcp {
         is kept. Use wait_for with `interaction` to wait for it instead."
     )]
     async fn get_result(&self, Parameters(p): Parameters<GetResult>) -> Out {
-        self.get(&format!(
-            "/v1/sessions/{}/interactions/{}",
-            encode(&p.name),
-            p.interaction
-        ))
-        .await
+        self.relay(api::interaction(&p.name, p.interaction, None))
+            .await
     }
 
     #[tool(
@@ -409,27 +415,17 @@ impl WarrenMcp {
             Ok(c) => c,
             Err(e) => return answer(Err(e)),
         };
-        let path = match p.since {
-            Some(s) => format!(
-                "/v1/sessions/{}/output?since={s}&max_bytes=1048576",
-                encode(&p.name)
-            ),
-            None => format!("/v1/sessions/{}/output?lines=50", encode(&p.name)),
+        let r = match p.since {
+            Some(s) => client.output(&p.name, s, 1 << 20).await.map(|o| {
+                json!({"text": String::from_utf8_lossy(&o.data), "offset": o.offset,
+                    "next": o.next(), "end": o.end})
+            }),
+            None => client
+                .screen(&p.name, 50)
+                .await
+                .map(|t| json!({"text": String::from_utf8_lossy(&t)})),
         };
-        let r = client
-            .request(Method::GET, &path, None, None)
-            .await
-            .map_err(ClientError::into_api)
-            .map(|r| {
-                let num = |h: &str| r.header(h).and_then(|v| v.parse::<u64>().ok());
-                let text = String::from_utf8_lossy(&r.body).into_owned();
-                match num("warren-offset") {
-                    Some(off) => json!({"text": text, "offset": off,
-                        "next": off + r.body.len() as u64, "end": num("warren-end")}),
-                    None => json!({"text": text}),
-                }
-            });
-        answer(r)
+        answer(r.map_err(ApiError::from))
     }
 
     #[tool(
@@ -441,14 +437,16 @@ impl WarrenMcp {
             Ok(c) => c,
             Err(e) => return answer(Err(e)),
         };
-        let mut path = format!("/v1/events?follow=false&since={}", p.since.unwrap_or(0));
-        if let Some(n) = &p.name {
-            path.push_str(&format!("&session={}", encode(n)));
-        }
+        let q = EventsQuery {
+            since: Some(p.since.unwrap_or(0)),
+            follow: Some(false),
+            session: p.name.clone(),
+            types: None,
+        };
         let r = client
-            .request(Method::GET, &path, None, None)
+            .response(&api::events(&q))
             .await
-            .map_err(ClientError::into_api)
+            .map_err(ApiError::from)
             .map(|r| {
                 let events: Vec<Value> = String::from_utf8_lossy(&r.body)
                     .lines()
@@ -467,11 +465,8 @@ impl WarrenMcp {
     )]
     async fn health(&self, Parameters(p): Parameters<Health>) -> Out {
         match p.name {
-            Some(n) => {
-                self.get(&format!("/v1/sessions/{}/health", encode(&n)))
-                    .await
-            }
-            None => self.get("/v1/daemon").await,
+            Some(n) => self.relay(api::health(&n)).await,
+            None => self.relay(api::daemon_status()).await,
         }
     }
 
@@ -480,7 +475,7 @@ impl WarrenMcp {
         client can tell a stale server."
     )]
     async fn server_version(&self) -> Out {
-        let daemon = self.api(Method::GET, "/v1/daemon", &()).await.ok();
+        let daemon = self.json(api::daemon_status()).await.ok();
         answer(Ok(json!({
             "server": {"version": env!("CARGO_PKG_VERSION"), "protocol": warren_proto::PROTOCOL_VERSION},
             "daemon": daemon,

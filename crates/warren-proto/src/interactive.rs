@@ -58,6 +58,7 @@ pub struct Question {
 
 /// `POST /v1/sessions/{name}/approve`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApproveRequest {
     /// Pick the dialog's "always allow" choice.
     #[serde(default)]
@@ -66,6 +67,7 @@ pub struct ApproveRequest {
 
 /// `POST /v1/sessions/{name}/deny`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DenyRequest {
     /// Sent to the agent as the next prompt: what to do instead.
     #[serde(default)]

@@ -379,8 +379,9 @@ impl SendAnswer {
 
 /// `POST /v1/sessions/{name}/keys`: named tmux keys (`Enter`, `C-c`, `Up`…).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KeysRequest {
-    /// Key names as tmux spells them.
+    /// Key names as tmux spells them: Enter, C-c, Escape, Up…
     pub keys: Vec<String>,
 }
 

@@ -1,9 +1,11 @@
 //! What every command needs: paths, a client (starting the daemon when none answers), and
-//! the one retry rule for `new`, `send` and `kill`.
+//! the one retry rule for `new`, `send` and `kill`. The calls themselves are
+//! `warren_client`'s typed methods; a `ClientError` converts into the `ApiError` a command
+//! fails with.
 
-use hyper::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use warren_client::api::Call;
 use warren_client::{Autostart, Client, ClientError};
 use warren_daemon::Paths;
 use warren_proto::ApiError;
@@ -53,61 +55,22 @@ impl Ctx {
 
     /// A call with an idempotency key. When the connection breaks mid-request, the daemon is
     /// started again and the call retried once with the same key, so the answer is true.
-    pub async fn call_idempotent<B: Serialize, T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ApiError> {
-        let key = uuid::Uuid::new_v4().to_string();
-        let first = self
-            .client()
-            .await?
-            .call(method.clone(), path, body, Some(&key))
-            .await;
-        match first {
+    pub async fn idempotent<A: DeserializeOwned>(&self, call: Call<A>) -> Result<A, ApiError> {
+        let call = call.idempotency_key(uuid::Uuid::new_v4().to_string());
+        match self.client().await?.answer(&call).await {
             // The daemon died under us: wait for one that answers (a new one if need be).
-            Err(ClientError::Broken(_) | ClientError::Unreachable { .. }) => {
+            Err(ClientError::Broken(_) | ClientError::Unreachable { .. }) => Ok(
                 warren_client::ensure_daemon_answering(&self.autostart(Vec::new()))
-                    .await
-                    .map_err(ClientError::into_api)?
-                    .call(method, path, body, Some(&key))
-                    .await
-                    .map_err(ClientError::into_api)
-            }
-            other => other.map_err(ClientError::into_api),
+                    .await?
+                    .answer(&call)
+                    .await?,
+            ),
+            other => Ok(other?),
         }
-    }
-
-    /// GET JSON from a (started if needed) daemon.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.client()
-            .await?
-            .get(path)
-            .await
-            .map_err(ClientError::into_api)
-    }
-
-    /// POST JSON to a (started if needed) daemon.
-    pub async fn post<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ApiError> {
-        self.client()
-            .await?
-            .call(Method::POST, path, body, None)
-            .await
-            .map_err(ClientError::into_api)
     }
 }
 
 /// Prints JSON on one line.
 pub fn print_json<T: Serialize>(v: &T) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
-}
-
-/// A path segment for a session name or id.
-pub fn seg(name: &str) -> String {
-    warren_client::encode(name)
 }

@@ -1,7 +1,6 @@
 //! `warren`: the one binary. The CLI, `warren daemon`, and internal helpers.
 
 mod cli;
-mod cli_agent;
 mod cmd;
 mod ctx;
 mod render;

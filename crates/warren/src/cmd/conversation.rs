@@ -1,19 +1,17 @@
 //! A headless session's conversation: `output` (the last response, or all of it rendered, or
 //! the JSON lines with `--raw`) and `tail [-f]` (rendered as it happens, from the events).
 
-use crate::ctx::{Ctx, seg};
+use crate::ctx::Ctx;
 use crate::render::render;
 use crate::sse::SseReader;
 use std::io::Write as _;
-use warren_client::ClientError;
-use warren_proto::{ApiError, Event, EventKind, History, exit};
+use warren_client::api::EventsQuery;
+use warren_proto::{ApiError, Event, EventKind, exit};
 
 /// The last response, or (`full`) the whole conversation rendered from the recorded stream.
 pub async fn output(ctx: &Ctx, name: &str, full: bool) -> Result<i32, ApiError> {
     if !full {
-        let h: History = ctx
-            .get(&format!("/v1/sessions/{}/history", seg(name)))
-            .await?;
+        let h = ctx.client().await?.history(name).await?;
         match h.interactions.iter().rev().find_map(|i| i.response.clone()) {
             Some(r) => println!("{r}"),
             None => eprintln!("warren: {name} has no response yet"),
@@ -39,20 +37,10 @@ async fn raw_log(ctx: &Ctx, name: &str) -> Result<Vec<u8>, ApiError> {
     let mut raw = Vec::new();
     let client = ctx.client().await?;
     loop {
-        let path = format!(
-            "/v1/sessions/{}/output?since={cursor}&max_bytes={}",
-            seg(name),
-            8 << 20
-        );
-        let r = client
-            .request(hyper::Method::GET, &path, None, None)
-            .await
-            .map_err(ClientError::into_api)?;
-        let num = |h: &str| r.header(h).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-        let (offset, end) = (num("warren-offset"), num("warren-end"));
-        cursor = offset + r.body.len() as u64;
-        raw.extend_from_slice(&r.body);
-        if r.body.is_empty() || cursor >= end {
+        let r = client.output(name, cursor, 8 << 20).await?;
+        cursor = r.next();
+        raw.extend_from_slice(&r.data);
+        if r.data.is_empty() || cursor >= r.end {
             return Ok(raw);
         }
     }
@@ -64,12 +52,13 @@ const TYPES: &str = "agent,violation,state_changed,exited";
 pub async fn tail(ctx: &Ctx, name: &str, follow: bool, lines: usize) -> Result<i32, ApiError> {
     let client = ctx.client().await?;
     let stored = client
-        .stream(&format!(
-            "/v1/events?session={}&since=0&follow=false&types={TYPES}",
-            seg(name)
-        ))
-        .await
-        .map_err(ClientError::into_api)?;
+        .events(&EventsQuery {
+            session: Some(name.into()),
+            since: Some(0),
+            follow: Some(false),
+            types: Some(TYPES.into()),
+        })
+        .await?;
     let mut sse = SseReader::new(stored);
     let mut last_id = 0;
     let mut text: Vec<String> = Vec::new();
@@ -90,12 +79,13 @@ pub async fn tail(ctx: &Ctx, name: &str, follow: bool, lines: usize) -> Result<i
         return Ok(exit::OK);
     }
     let live = client
-        .stream(&format!(
-            "/v1/events?session={}&since={last_id}&follow=true&types={TYPES}",
-            seg(name)
-        ))
-        .await
-        .map_err(ClientError::into_api)?;
+        .events(&EventsQuery {
+            session: Some(name.into()),
+            since: Some(last_id),
+            follow: Some(true),
+            types: Some(TYPES.into()),
+        })
+        .await?;
     let mut sse = SseReader::new(live);
     while let Some(data) = sse.next().await {
         let Ok(ev) = serde_json::from_str::<Event>(&data) else {

@@ -1,11 +1,51 @@
 //! `warren daemon [stop|restart|status]`. `stop` and `status` never start a daemon.
 
-use crate::cli::{DaemonAction, DaemonArgs};
 use crate::ctx::{Ctx, print_json};
+use clap::{Args, Subcommand};
 use std::time::Duration;
 use warren_client::{ClientError, daemon_answers};
-use warren_proto::{ApiError, DaemonStatus, ErrorCode, StopRequest, exit};
+use warren_proto::{ApiError, ErrorCode, StopRequest, exit};
 
+/// `warren daemon …`.
+#[derive(Debug, Args)]
+pub struct DaemonArgs {
+    /// stop | restart | status.
+    #[command(subcommand)]
+    pub action: Option<DaemonAction>,
+    /// Stay in the foreground.
+    #[arg(long)]
+    pub foreground: bool,
+    /// Also listen on this TCP address (loopback).
+    #[arg(long)]
+    pub tcp: Option<String>,
+    /// Allow a non-loopback `--tcp` address.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// (internal) Started by autostart: leave the caller's session.
+    #[arg(long, hide = true)]
+    pub detached: bool,
+}
+
+/// Daemon actions.
+#[derive(Debug, Subcommand)]
+pub enum DaemonAction {
+    /// Stop the daemon; sessions keep running.
+    Stop {
+        /// Also end every session, the private tmux server and helpers.
+        #[arg(long)]
+        kill_sessions: bool,
+    },
+    /// Stop and start again.
+    Restart,
+    /// pid, version, protocol, socket, tcp, uptime, sessions.
+    Status {
+        /// JSON output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs `warren daemon`.
 pub async fn run(ctx: &Ctx, a: DaemonArgs, verbose: u8) -> Result<i32, ApiError> {
     match a.action {
         Some(DaemonAction::Stop { kill_sessions }) => stop(ctx, kill_sessions).await,
@@ -65,10 +105,7 @@ async fn start(ctx: &Ctx, a: &DaemonArgs) -> Result<i32, ApiError> {
     let client = warren_client::ensure_daemon_running(&ctx.autostart(args))
         .await
         .map_err(ClientError::into_api)?;
-    let s: DaemonStatus = client
-        .get("/v1/daemon")
-        .await
-        .map_err(ClientError::into_api)?;
+    let s = client.daemon_status().await?;
     println!(
         "warren daemon running: pid {}, socket {}{}",
         s.pid,
@@ -84,14 +121,7 @@ async fn stop(ctx: &Ctx, kill_sessions: bool) -> Result<i32, ApiError> {
         .await
         .map_err(ClientError::into_api)?;
     if running.is_some() {
-        let _: Result<DaemonStatus, _> = client
-            .call(
-                hyper::Method::POST,
-                "/v1/daemon/stop",
-                &StopRequest { kill_sessions },
-                None,
-            )
-            .await;
+        let _ = client.stop_daemon(&StopRequest { kill_sessions }).await;
         // Bounded wait for it to let go of its socket and pid lock.
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         while daemon_answers(&client).await.ok().flatten().is_some() || pid_locked(ctx) {
@@ -168,10 +198,7 @@ async fn status(ctx: &Ctx, json: bool) -> Result<i32, ApiError> {
         )
         .with_hint("start it: `warren daemon`"));
     }
-    let s: DaemonStatus = client
-        .get("/v1/daemon")
-        .await
-        .map_err(ClientError::into_api)?;
+    let s = client.daemon_status().await?;
     if json {
         print_json(&s);
     } else {

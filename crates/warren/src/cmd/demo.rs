@@ -2,13 +2,10 @@
 //! Python session, sends a computation, waits for the answer, shows `ls`, `status` and the
 //! output, and cleans up after itself.
 
-use crate::ctx::{Ctx, seg};
-use hyper::Method;
+use crate::ctx::Ctx;
 use std::time::Duration;
-use warren_client::ClientError;
 use warren_proto::{
-    ApiError, CleanupRequest, ErrorCode, NewRequest, SendAnswer, SendRequest, SessionInfo,
-    SessionName, exit,
+    ApiError, CleanupRequest, ErrorCode, NewRequest, SendRequest, SessionName, exit,
 };
 
 pub async fn run(ctx: &Ctx) -> Result<i32, ApiError> {
@@ -25,10 +22,7 @@ pub async fn run(ctx: &Ctx) -> Result<i32, ApiError> {
         wait_ready_ms: Some(30_000),
         ..Default::default()
     };
-    let info: SessionInfo = client
-        .call(Method::POST, "/v1/sessions", &req, None)
-        .await
-        .map_err(ClientError::into_api)?;
+    let info = client.create(&req).await?;
     println!(
         "  {} is {} ({}: {})",
         info.name, info.state, info.signal, info.detail
@@ -37,22 +31,8 @@ pub async fn run(ctx: &Ctx) -> Result<i32, ApiError> {
     step(&format!(
         "cleaning up: warren kill {name} && warren cleanup"
     ));
-    let _: Result<SessionInfo, _> = client
-        .call(
-            Method::DELETE,
-            &format!("/v1/sessions/{}", seg(name.as_str())),
-            &serde_json::json!({}),
-            None,
-        )
-        .await;
-    let _: Result<serde_json::Value, _> = client
-        .call(
-            Method::POST,
-            "/v1/cleanup",
-            &CleanupRequest::default(),
-            None,
-        )
-        .await;
+    let _ = client.kill(name.as_str()).await;
+    let _ = client.cleanup(&CleanupRequest::default()).await;
     result?;
     step(
         "done. The daemon keeps running; `warren daemon stop` stops it. Try `warren new calc --python` yourself.",
@@ -70,9 +50,7 @@ async fn tour(ctx: &Ctx, name: &SessionName) -> Result<(), ApiError> {
         timeout_ms: Some(Duration::from_secs(30).as_millis() as u64),
         ..SendRequest::default()
     };
-    let ans: SendAnswer = ctx
-        .post(&format!("/v1/sessions/{}/send", seg(name.as_str())), &req)
-        .await?;
+    let ans = ctx.client().await?.send(name.as_str(), &req).await?;
     println!(
         "  input {:?}; the prompt came back: {}",
         ans.ack,
@@ -85,14 +63,12 @@ async fn tour(ctx: &Ctx, name: &SessionName) -> Result<(), ApiError> {
         ));
     }
     step("warren ls");
-    let all: Vec<SessionInfo> = ctx.get("/v1/sessions").await?;
+    let all = ctx.client().await?.sessions(None).await?;
     for s in all {
         println!("  {}  {}  {}  {}", s.name, s.state, s.signal, s.profile);
     }
     step(&format!("warren status {name}"));
-    let s: SessionInfo = ctx
-        .get(&format!("/v1/sessions/{}", seg(name.as_str())))
-        .await?;
+    let s = ctx.client().await?.status(name.as_str()).await?;
     println!(
         "  state {} ({}: {}), pid {}, {} transitions recorded",
         s.state,
@@ -102,18 +78,8 @@ async fn tour(ctx: &Ctx, name: &SessionName) -> Result<(), ApiError> {
         s.transitions.len()
     );
     step(&format!("warren output {name} -n 5"));
-    let out = ctx
-        .client()
-        .await?
-        .request(
-            Method::GET,
-            &format!("/v1/sessions/{}/output?lines=5", seg(name.as_str())),
-            None,
-            None,
-        )
-        .await
-        .map_err(ClientError::into_api)?;
-    for line in String::from_utf8_lossy(&out.body).lines() {
+    let out = ctx.client().await?.screen(name.as_str(), 5).await?;
+    for line in String::from_utf8_lossy(&out).lines() {
         println!("  | {line}");
     }
     Ok(())

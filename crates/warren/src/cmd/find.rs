@@ -1,12 +1,24 @@
-//! `warren find`, `warren adopt` and `warren attach`.
+//! `warren find`: tmux sessions warren does not manage.
 
-use crate::ctx::{Ctx, print_json, seg};
-use warren_proto::{
-    AdoptRequest, ApiError, DaemonStatus, ErrorCode, FoundSession, SessionInfo, SessionName, exit,
-};
+use crate::ctx::{Ctx, print_json};
+use clap::Args;
+use warren_proto::{ApiError, exit};
 
-pub async fn find(ctx: &Ctx, all: bool, json: bool) -> Result<i32, ApiError> {
-    let found: Vec<FoundSession> = ctx.get(&format!("/v1/find?all={all}")).await?;
+/// `warren find`.
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// Also this user's other tmux servers (read-only).
+    #[arg(long)]
+    pub all: bool,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `warren find`.
+pub async fn run(ctx: &Ctx, a: FindArgs) -> Result<i32, ApiError> {
+    let (all, json) = (a.all, a.json);
+    let found = ctx.client().await?.find(all).await?;
     if json {
         print_json(&found);
     } else if found.is_empty() {
@@ -29,55 +41,4 @@ pub async fn find(ctx: &Ctx, all: bool, json: bool) -> Result<i32, ApiError> {
         }
     }
     Ok(exit::OK)
-}
-
-pub async fn adopt(
-    ctx: &Ctx,
-    tmux_name: String,
-    as_name: Option<String>,
-    profile: Option<String>,
-    json: bool,
-) -> Result<i32, ApiError> {
-    let name = as_name.map(|n| SessionName::new(&n)).transpose()?;
-    let info: SessionInfo = ctx
-        .post(
-            "/v1/adopt",
-            &AdoptRequest {
-                tmux_name,
-                name,
-                profile,
-            },
-        )
-        .await?;
-    if json {
-        print_json(&info);
-    } else {
-        println!("{} {} ({})", info.name, info.state, info.detail);
-    }
-    Ok(exit::OK)
-}
-
-pub async fn attach(ctx: &Ctx, name: &str) -> Result<i32, ApiError> {
-    let info: SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(name))).await?;
-    let Some(tmux_name) = info.tmux_session.clone() else {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            format!("session {} has no tmux session", info.name),
-        ));
-    };
-    let d: DaemonStatus = ctx.get("/v1/daemon").await?;
-    use std::os::unix::process::CommandExt as _;
-    // Replaces this process; detaching (C-b d) leaves the session running.
-    let err = std::process::Command::new(&d.tmux)
-        .arg("-S")
-        .arg(&d.tmux_socket)
-        .arg("attach-session")
-        .arg("-t")
-        .arg(format!("={tmux_name}"))
-        .env_remove("TMUX")
-        .exec();
-    Err(ApiError::new(
-        ErrorCode::Unavailable,
-        format!("cannot run {}: {err}", d.tmux),
-    ))
 }

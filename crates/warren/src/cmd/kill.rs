@@ -1,19 +1,14 @@
-//! `warren kill` and `warren cleanup`.
+//! `warren kill`: a session ends (state `killed`).
 
-use crate::ctx::{Ctx, print_json, seg};
-use crate::usage;
-use std::io::IsTerminal as _;
-use std::time::Duration;
-use warren_proto::{ApiError, CleanupAnswer, CleanupRequest, SessionInfo, exit};
+use super::args::NameOnly;
+use crate::ctx::{Ctx, print_json};
+use warren_client::api;
+use warren_proto::{ApiError, exit};
 
-pub async fn kill(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> {
-    let info: SessionInfo = ctx
-        .call_idempotent(
-            hyper::Method::DELETE,
-            &format!("/v1/sessions/{}", seg(name)),
-            &serde_json::json!({}),
-        )
-        .await?;
+/// Runs `warren kill`.
+pub async fn run(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
+    let (name, json) = (a.named.get()?, a.json);
+    let info = ctx.idempotent(api::kill(&name)).await?;
     if json {
         print_json(&info);
     } else {
@@ -21,65 +16,6 @@ pub async fn kill(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> {
             "{} {} ({}: {})",
             info.name, info.state, info.signal, info.detail
         );
-    }
-    Ok(exit::OK)
-}
-
-pub async fn cleanup(
-    ctx: &Ctx,
-    dry_run: bool,
-    older_than: Option<Duration>,
-    all: bool,
-    yes: bool,
-    json: bool,
-) -> Result<i32, ApiError> {
-    let older_than_ms = older_than.map(|d| d.as_millis() as u64);
-    if all && !dry_run && !yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(usage(
-                "--all ends live sessions too: confirm with --yes when not on a terminal",
-            ));
-        }
-        let preview: CleanupAnswer = ctx
-            .post(
-                "/v1/cleanup",
-                &CleanupRequest {
-                    dry_run: true,
-                    older_than_ms,
-                    all,
-                },
-            )
-            .await?;
-        eprint!(
-            "end and remove {} session(s)? [y/N] ",
-            preview.removed.len()
-        );
-        let mut line = String::new();
-        let _ = std::io::stdin().read_line(&mut line);
-        if !matches!(line.trim(), "y" | "Y" | "yes") {
-            eprintln!("nothing removed");
-            return Ok(exit::OK);
-        }
-    }
-    let ans: CleanupAnswer = ctx
-        .post(
-            "/v1/cleanup",
-            &CleanupRequest {
-                dry_run,
-                older_than_ms,
-                all,
-            },
-        )
-        .await?;
-    if json {
-        print_json(&ans);
-    } else if ans.removed.is_empty() {
-        println!("nothing to remove");
-    } else {
-        let verb = if dry_run { "would remove" } else { "removed" };
-        for r in &ans.removed {
-            println!("{verb} {} ({}, {})", r.name, r.state, r.id);
-        }
     }
     Ok(exit::OK)
 }

@@ -1,11 +1,13 @@
-//! The headless verbs that act on a session: pause, stop, finish, abort, interrupt, delete,
-//! history, limits.
+//! The headless verbs that only act on a session and answer it: pause, stop, finish, abort,
+//! interrupt, handback (each is its `warren_client::api` route); and how a session is shown.
 
-use crate::cli_agent::{LimitsArgs, NameOnly};
-use crate::ctx::{Ctx, print_json, seg};
-use warren_proto::{ApiError, Done, History, LimitsRequest, SessionInfo, exit};
+use super::args::NameOnly;
+use crate::ctx::{Ctx, print_json};
+use warren_client::api::Call;
+use warren_proto::{ApiError, SessionInfo, exit};
 
-fn show(s: &SessionInfo, json: bool) -> i32 {
+/// Prints a session on one line (or as JSON).
+pub fn show(s: &SessionInfo, json: bool) -> i32 {
     if json {
         print_json(s);
     } else {
@@ -14,180 +16,13 @@ fn show(s: &SessionInfo, json: bool) -> i32 {
     exit::OK
 }
 
-/// POSTs to `/v1/sessions/{name}/{verb}` with an empty body.
-async fn post_verb<T: serde::de::DeserializeOwned>(
+/// A verb that answers the session, shown: `route` is its call in `warren_client::api`
+/// (`api::pause`, `api::stop`…).
+pub async fn act(
     ctx: &Ctx,
-    verb: &str,
-    a: &NameOnly,
-) -> Result<T, ApiError> {
-    let name = a.named.get()?;
-    ctx.post(
-        &format!("/v1/sessions/{}/{verb}", seg(&name)),
-        &serde_json::json!({}),
-    )
-    .await
-}
-
-/// A verb that answers the session, shown.
-pub async fn act(ctx: &Ctx, verb: &str, a: NameOnly) -> Result<i32, ApiError> {
-    let s: SessionInfo = post_verb(ctx, verb, &a).await?;
+    route: fn(&str) -> Call<SessionInfo>,
+    a: NameOnly,
+) -> Result<i32, ApiError> {
+    let s = ctx.client().await?.answer(&route(&a.named.get()?)).await?;
     Ok(show(&s, a.json))
-}
-
-/// `takeover`: the conversation continues in tmux; a terminal is attached to it.
-pub async fn takeover(ctx: &Ctx, a: crate::cli_agent::TakeoverArgs) -> Result<i32, ApiError> {
-    use std::io::IsTerminal as _;
-    let name = a.named.get()?;
-    let s: SessionInfo = ctx
-        .post(
-            &format!("/v1/sessions/{}/takeover", seg(&name)),
-            &serde_json::json!({}),
-        )
-        .await?;
-    if a.json || a.no_attach || !std::io::stdout().is_terminal() {
-        return Ok(show(&s, a.json));
-    }
-    super::find::attach(ctx, s.name.as_str()).await
-}
-
-/// `approve`: answers yes (or always) to the dialog.
-pub async fn approve(ctx: &Ctx, a: crate::cli_agent::ApproveArgs) -> Result<i32, ApiError> {
-    let name = a.named.get()?;
-    let r: warren_proto::AnswerResult = ctx
-        .post(
-            &format!("/v1/sessions/{}/approve", seg(&name)),
-            &warren_proto::ApproveRequest { always: a.always },
-        )
-        .await?;
-    Ok(answered(&name, &r, a.json))
-}
-
-/// `deny`: answers no; a message becomes the next prompt.
-pub async fn deny(ctx: &Ctx, a: crate::cli_agent::DenyArgs) -> Result<i32, ApiError> {
-    let name = a.named.get()?;
-    let r: warren_proto::AnswerResult = ctx
-        .post(
-            &format!("/v1/sessions/{}/deny", seg(&name)),
-            &warren_proto::DenyRequest { message: a.message },
-        )
-        .await?;
-    Ok(answered(&name, &r, a.json))
-}
-
-fn answered(name: &str, r: &warren_proto::AnswerResult, json: bool) -> i32 {
-    if json {
-        print_json(r);
-    } else {
-        println!(
-            "{name}: {} → {:?}; now {}",
-            r.question.question, r.choice, r.state
-        );
-        if let Some(m) = &r.message {
-            println!(
-                "message: {} ({})",
-                serde_json::to_value(m.ack).unwrap_or_default(),
-                m.reason
-            );
-        }
-    }
-    exit::OK
-}
-
-pub async fn delete(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
-    let d: Done = post_verb(ctx, "delete", &a).await?;
-    if a.json {
-        print_json(&d);
-    } else {
-        println!("{}", d.message);
-    }
-    Ok(exit::OK)
-}
-
-pub async fn history(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
-    let name = a.named.get()?;
-    let h: History = ctx
-        .get(&format!("/v1/sessions/{}/history", seg(&name)))
-        .await?;
-    if a.json {
-        print_json(&h);
-        return Ok(exit::OK);
-    }
-    println!(
-        "{:>4}  {:<14} {:>9} {:>5} {:>8}  PROMPT → RESPONSE",
-        "#", "STATUS", "COST", "TURNS", "MS"
-    );
-    for i in &h.interactions {
-        let prompt: String = i
-            .prompt
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .take(40)
-            .collect();
-        let resp: String = i
-            .response
-            .as_deref()
-            .or(i.errors.first().map(String::as_str))
-            .unwrap_or("")
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .take(40)
-            .collect();
-        println!(
-            "{:>4}  {:<14} {:>9} {:>5} {:>8}  {prompt} → {resp}",
-            i.seq,
-            i.status,
-            format!("${:.4}", i.cost),
-            i.turns,
-            i.duration_ms
-        );
-    }
-    println!(
-        "total: ${:.4} over {} interaction(s), {} turn(s)",
-        h.total_cost,
-        h.interactions.len(),
-        h.total_turns
-    );
-    Ok(exit::OK)
-}
-
-pub async fn limits(ctx: &Ctx, a: LimitsArgs) -> Result<i32, ApiError> {
-    let name = a.named.get()?;
-    let l = a.limits.limits();
-    let req = LimitsRequest {
-        max_cost: l.max_cost,
-        max_turns: l.max_turns,
-        max_time_secs: l.max_time_secs,
-        max_total_time_secs: l.max_total_time_secs,
-        protect: (!l.protect.is_empty()).then_some(l.protect),
-        strict: if a.no_strict {
-            Some(false)
-        } else {
-            l.strict.then_some(true)
-        },
-    };
-    let s: SessionInfo = ctx
-        .client()
-        .await?
-        .call(
-            hyper::Method::PATCH,
-            &format!("/v1/sessions/{}/limits", seg(&name)),
-            &req,
-            None,
-        )
-        .await
-        .map_err(warren_client::ClientError::into_api)?;
-    if a.json {
-        print_json(&s);
-    } else if let Some(h) = &s.headless {
-        println!(
-            "{}: {}",
-            s.name,
-            serde_json::to_string(&h.limits).unwrap_or_default()
-        );
-    }
-    Ok(exit::OK)
 }

@@ -1,25 +1,48 @@
-//! One file per group of verbs; `run` routes every command.
+//! One file per verb, its arguments beside its runner (`args`: the groups several share);
+//! `run` routes every command. The modules `cli.rs` names (for their arguments) are `pub`.
 
-mod agent;
+pub mod adopt;
+pub mod approve;
+pub mod args;
+pub mod attach;
+pub mod batch;
+pub mod cleanup;
+pub mod completions;
+pub mod continue_task;
 mod conversation;
-mod daemon;
+pub mod daemon;
+pub mod delegate;
+pub mod delete;
 mod demo;
-mod events;
-mod find;
-mod health;
-mod kill;
+pub mod deny;
+pub mod events;
+pub mod find;
+pub mod fork;
+pub mod health;
+mod history;
+pub mod keys;
+pub mod kill;
 mod lifecycle;
+pub mod limits;
+pub mod ls;
 mod mcp;
-mod new;
-mod output;
-mod send;
-mod setup;
+pub mod new;
+pub mod output;
+pub mod resume;
+pub mod send;
+pub mod setup;
 mod setup_mcp;
-mod show;
-mod wait;
+pub mod spawn;
+mod status;
+pub mod tail;
+pub mod takeover;
+mod token;
+mod turn;
+pub mod wait;
 
 use crate::cli::{Cli, Cmd};
 use crate::ctx::Ctx;
+use warren_client::api;
 
 /// Runs a command and returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
@@ -27,101 +50,41 @@ pub async fn run(cli: Cli) -> i32 {
     let result = match cli.cmd {
         Cmd::Daemon(a) => daemon::run(&ctx, a, cli.verbose).await,
         Cmd::New(a) => new::run(&ctx, a).await,
-        Cmd::Ls { status, json } => show::ls(&ctx, status, json).await,
-        Cmd::Status(a) => match a.named.get() {
-            Ok(name) => show::status(&ctx, &name, a.json).await,
-            Err(e) => Err(e),
-        },
-        Cmd::Spawn(a) => agent::spawn(&ctx, a).await,
-        Cmd::Resume(a) => agent::resume(&ctx, a).await,
-        Cmd::Fork(a) => agent::fork(&ctx, a).await,
-        Cmd::Delegate(a) => agent::delegate(&ctx, a).await,
-        Cmd::Continue(a) => agent::continue_task(&ctx, a).await,
-        Cmd::Batch(a) => agent::batch(&ctx, a).await,
-        Cmd::Pause(a) => lifecycle::act(&ctx, "pause", a).await,
-        Cmd::Stop(a) => lifecycle::act(&ctx, "stop", a).await,
-        Cmd::Finish(a) => lifecycle::act(&ctx, "finish", a).await,
-        Cmd::Abort(a) => lifecycle::act(&ctx, "abort", a).await,
-        Cmd::Interrupt(a) => lifecycle::act(&ctx, "interrupt", a).await,
-        Cmd::Approve(a) => lifecycle::approve(&ctx, a).await,
-        Cmd::Takeover(a) => lifecycle::takeover(&ctx, a).await,
-        Cmd::Handback(a) => lifecycle::act(&ctx, "handback", a).await,
-        Cmd::Deny(a) => lifecycle::deny(&ctx, a).await,
-        Cmd::Delete(a) => lifecycle::delete(&ctx, a).await,
-        Cmd::History(a) => lifecycle::history(&ctx, a).await,
-        Cmd::Limits(a) => lifecycle::limits(&ctx, a).await,
-        Cmd::Send(a) => send::send(&ctx, a).await,
-        Cmd::Keys { name, keys, json } => send::keys(&ctx, &name, keys, json).await,
+        Cmd::Ls(a) => ls::run(&ctx, a).await,
+        Cmd::Status(a) => status::run(&ctx, a).await,
+        Cmd::Spawn(a) => spawn::run(&ctx, a).await,
+        Cmd::Resume(a) => resume::run(&ctx, a).await,
+        Cmd::Fork(a) => fork::run(&ctx, a).await,
+        Cmd::Delegate(a) => delegate::run(&ctx, a).await,
+        Cmd::Continue(a) => continue_task::run(&ctx, a).await,
+        Cmd::Batch(a) => batch::run(&ctx, a).await,
+        Cmd::Pause(a) => lifecycle::act(&ctx, api::pause, a).await,
+        Cmd::Stop(a) => lifecycle::act(&ctx, api::stop, a).await,
+        Cmd::Finish(a) => lifecycle::act(&ctx, api::finish, a).await,
+        Cmd::Abort(a) => lifecycle::act(&ctx, api::abort, a).await,
+        Cmd::Interrupt(a) => lifecycle::act(&ctx, api::interrupt, a).await,
+        Cmd::Approve(a) => approve::run(&ctx, a).await,
+        Cmd::Takeover(a) => takeover::run(&ctx, a).await,
+        Cmd::Handback(a) => lifecycle::act(&ctx, api::handback, a).await,
+        Cmd::Deny(a) => deny::run(&ctx, a).await,
+        Cmd::Delete(a) => delete::run(&ctx, a).await,
+        Cmd::History(a) => history::run(&ctx, a).await,
+        Cmd::Limits(a) => limits::run(&ctx, a).await,
+        Cmd::Send(a) => send::run(&ctx, a).await,
+        Cmd::Keys(a) => keys::run(&ctx, a).await,
         Cmd::Wait(a) => wait::run(&ctx, a).await,
-        Cmd::Output(a) => output::output(&ctx, a).await,
-        Cmd::Tail {
-            name,
-            follow,
-            lines,
-        } => output::tail(&ctx, &name, follow, lines).await,
-        Cmd::Events {
-            since,
-            follow,
-            session,
-            types,
-        } => events::run(&ctx, since, follow, session, types).await,
-        Cmd::Health {
-            name,
-            session,
-            format,
-            json,
-        } => {
-            health::run(
-                &ctx,
-                name.or(session),
-                json || format == crate::cli::Format::Json,
-            )
-            .await
-        }
-        Cmd::Kill(a) => match a.named.get() {
-            Ok(name) => kill::kill(&ctx, &name, a.json).await,
-            Err(e) => Err(e),
-        },
-        Cmd::Cleanup {
-            dry_run,
-            older_than,
-            days,
-            all,
-            yes,
-            json,
-        } => {
-            let older_than = older_than.or(days.map(|d| std::time::Duration::from_secs(d * 86400)));
-            kill::cleanup(&ctx, dry_run, older_than, all, yes, json).await
-        }
-        Cmd::Find { all, json } => find::find(&ctx, all, json).await,
-        Cmd::Adopt {
-            tmux_name,
-            as_name,
-            profile,
-            json,
-        } => find::adopt(&ctx, tmux_name, as_name, profile, json).await,
-        Cmd::Attach { name } => find::attach(&ctx, &name).await,
-        Cmd::Token => setup::token(&ctx).await,
-        Cmd::Completions { shell } => setup::completions(shell),
-        Cmd::Setup {
-            instar,
-            global,
-            local,
-            project,
-            guide,
-            uninstall,
-        } => {
-            let scope = match (global, local, project) {
-                (true, _, _) => Some(setup_mcp::Scope::Global),
-                (_, true, _) => Some(setup_mcp::Scope::Local),
-                (_, _, true) => Some(setup_mcp::Scope::Project),
-                _ => None,
-            };
-            match scope {
-                Some(s) => setup_mcp::run(s, guide, uninstall),
-                None => setup::setup(&ctx, instar).await,
-            }
-        }
+        Cmd::Output(a) => output::run(&ctx, a).await,
+        Cmd::Tail(a) => tail::run(&ctx, a).await,
+        Cmd::Events(a) => events::run(&ctx, a).await,
+        Cmd::Health(a) => health::run(&ctx, a).await,
+        Cmd::Kill(a) => kill::run(&ctx, a).await,
+        Cmd::Cleanup(a) => cleanup::run(&ctx, a).await,
+        Cmd::Find(a) => find::run(&ctx, a).await,
+        Cmd::Adopt(a) => adopt::run(&ctx, a).await,
+        Cmd::Attach(a) => attach::run(&ctx, a).await,
+        Cmd::Token => token::run(&ctx).await,
+        Cmd::Completions(a) => completions::run(a),
+        Cmd::Setup(a) => setup::run(&ctx, a).await,
         Cmd::Demo => demo::run(&ctx).await,
         Cmd::Mcp => mcp::run(&ctx).await,
         Cmd::Pipe { .. }

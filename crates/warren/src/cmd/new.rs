@@ -1,14 +1,77 @@
 //! `warren new NAME [--python|--shell|--claude|--profile P|-- CMD…]`.
 
-use crate::cli::NewArgs;
+use super::args::duration;
 use crate::ctx::{Ctx, print_json};
 use crate::usage;
+use clap::Args;
 use std::collections::BTreeMap;
-use warren_proto::{ApiError, NewRequest, SessionInfo, SessionName, exit};
+use std::time::Duration;
+use warren_client::api;
+use warren_proto::{ApiError, NewRequest, SessionName, exit};
 
 /// How long `new` waits for the session to be ready before answering anyway.
 const READY_WAIT_MS: u64 = 30_000;
 
+/// `warren new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Session name.
+    pub name: Option<String>,
+    /// Same as the positional name (seed 003).
+    #[arg(short = 'n', long = "name", hide = true)]
+    pub name_flag: Option<String>,
+    /// A Python REPL.
+    #[arg(long, group = "kind")]
+    pub python: bool,
+    /// A shell (the default).
+    #[arg(long, group = "kind")]
+    pub shell: bool,
+    /// Interactive Claude Code.
+    #[arg(long, group = "kind")]
+    pub claude: bool,
+    /// Any profile, built-in or from config.
+    #[arg(long, group = "kind")]
+    pub profile: Option<String>,
+    /// Working directory (default: here).
+    #[arg(long)]
+    pub cwd: Option<std::path::PathBuf>,
+    /// Extra environment, K=V (repeatable).
+    #[arg(long = "env", short = 'e')]
+    pub env: Vec<String>,
+    /// A prompt pasted once the agent is ready.
+    #[arg(long)]
+    pub prompt: Option<String>,
+    /// Model for agent profiles.
+    #[arg(long, short = 'm')]
+    pub model: Option<String>,
+    /// Answer at once instead of when the session is ready.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Longest one interaction may take (from a send until the agent is idle again).
+    #[arg(long, value_parser = duration, value_name = "DUR")]
+    pub max_time: Option<Duration>,
+    /// Longest the session may run in all; then it is killed.
+    #[arg(long, value_parser = duration, value_name = "DUR")]
+    pub max_total_time: Option<Duration>,
+    /// Claude Code: end the session when its cost reaches this many USD (from its status line).
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
+    /// Claude Code: end the session after this many turns (Stop hooks).
+    #[arg(long, value_name = "N")]
+    pub max_turns: Option<u64>,
+    /// Claude Code: answer the first-start dialogs (onboarding, folder trust, the API key
+    /// question, the bypass warning) by pre-seeding its config files.
+    #[arg(long)]
+    pub seed_config: bool,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+    /// A command to run instead of the profile's (after `--`).
+    #[arg(last = true)]
+    pub command: Vec<String>,
+}
+
+/// Runs `warren new`.
 pub async fn run(ctx: &Ctx, a: NewArgs) -> Result<i32, ApiError> {
     let raw = a
         .name
@@ -61,9 +124,7 @@ pub async fn run(ctx: &Ctx, a: NewArgs) -> Result<i32, ApiError> {
         seed_config: a.seed_config,
         resume: None,
     };
-    let info: SessionInfo = ctx
-        .call_idempotent(hyper::Method::POST, "/v1/sessions", &req)
-        .await?;
+    let info = ctx.idempotent(api::create(&req)).await?;
     if a.json {
         print_json(&info);
     } else {

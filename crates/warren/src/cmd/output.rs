@@ -1,46 +1,41 @@
-//! `warren output` and `warren tail`.
+//! `warren output`: the rendered screen, the whole log, or bytes from an offset (headless:
+//! the conversation); and reading recorded bytes by offset (`tail` too).
 
-use crate::cli::OutputArgs;
-use crate::ctx::{Ctx, seg};
-use crate::sse::SseReader;
-use base64::Engine as _;
+use crate::ctx::Ctx;
+use clap::Args;
 use std::io::Write as _;
-use warren_client::ClientError;
-use warren_proto::{ApiError, Event, EventKind, exit};
+use warren_proto::{ApiError, exit};
 
-/// Raw bytes from `since`; returns (offset served, data, missing, end).
-async fn read(
-    ctx: &Ctx,
-    name: &str,
-    since: u64,
-    max: usize,
-) -> Result<(u64, Vec<u8>, u64, u64), ApiError> {
-    let path = format!(
-        "/v1/sessions/{}/output?since={since}&max_bytes={max}",
-        seg(name)
-    );
-    let r = ctx
-        .client()
-        .await?
-        .request(hyper::Method::GET, &path, None, None)
-        .await
-        .map_err(ClientError::into_api)?;
-    let num = |h: &str| r.header(h).and_then(|v| v.parse().ok()).unwrap_or(0);
-    Ok((
-        num("warren-offset"),
-        r.body.to_vec(),
-        num("warren-missing"),
-        num("warren-end"),
-    ))
+/// `warren output`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Session name or id.
+    pub name: Option<String>,
+    /// Session (claude-multi-session's `--name`).
+    #[arg(long = "name", hide = true)]
+    pub name_flag: Option<String>,
+    /// The rendered screen and this many lines of history.
+    #[arg(short = 'n', long = "lines", conflicts_with_all = ["full", "since"])]
+    pub lines: Option<u32>,
+    /// The whole output log, ANSI stripped.
+    #[arg(long)]
+    pub full: bool,
+    /// Bytes from this global offset.
+    #[arg(long)]
+    pub since: Option<u64>,
+    /// Bytes as recorded (no ANSI stripping).
+    #[arg(long)]
+    pub raw: bool,
 }
 
-pub async fn output(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
+/// Runs `warren output`.
+pub async fn run(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
     let name = a
         .name_flag
         .clone()
         .or(a.name.clone())
         .ok_or_else(|| crate::usage("a session name is required (NAME or --name NAME)"))?;
-    let info: warren_proto::SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(&name))).await?;
+    let info = ctx.client().await?.status(&name).await?;
     if info.kind == "headless" && !a.raw && a.since.is_none() {
         return super::conversation::output(ctx, &name, a.full).await;
     }
@@ -48,14 +43,8 @@ pub async fn output(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
     // The rendered screen: `-n N`, or 50 lines when neither --full nor --since is asked.
     let screen = a.lines.or((!a.full && a.since.is_none()).then_some(50));
     if let Some(n) = screen {
-        let path = format!("/v1/sessions/{}/output?lines={n}", seg(&name));
-        let r = ctx
-            .client()
-            .await?
-            .request(hyper::Method::GET, &path, None, None)
-            .await
-            .map_err(ClientError::into_api)?;
-        let _ = out.write_all(&r.body);
+        let screen = ctx.client().await?.screen(&name, n).await?;
+        let _ = out.write_all(&screen);
         return Ok(exit::OK);
     }
     let mut cursor = a.since.unwrap_or(0);
@@ -82,6 +71,17 @@ pub async fn output(ctx: &Ctx, a: OutputArgs) -> Result<i32, ApiError> {
     Ok(exit::OK)
 }
 
+/// Raw bytes from `since`; returns (offset served, data, missing, end).
+pub async fn read(
+    ctx: &Ctx,
+    name: &str,
+    since: u64,
+    max: usize,
+) -> Result<(u64, Vec<u8>, u64, u64), ApiError> {
+    let r = ctx.client().await?.output(name, since, max).await?;
+    Ok((r.offset, r.data.to_vec(), r.missing, r.end))
+}
+
 fn strip(raw: &[u8]) -> String {
     let mut s = String::with_capacity(raw.len());
     for line in raw.split_inclusive(|b| *b == b'\n') {
@@ -99,113 +99,4 @@ fn strip(raw: &[u8]) -> String {
         }
     }
     s
-}
-
-/// Exit code when stdout was closed under us: 128 + SIGPIPE, as a shell reports it.
-const CLOSED_STDOUT: i32 = 141;
-
-pub async fn tail(ctx: &Ctx, name: &str, follow: bool, lines: usize) -> Result<i32, ApiError> {
-    let info: warren_proto::SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(name))).await?;
-    if info.kind == "headless" {
-        return super::conversation::tail(ctx, name, follow, lines).await;
-    }
-    let client = ctx.client().await?;
-    // Subscribe first, then read what is there, so nothing falls between the two.
-    let stream = if follow {
-        Some(
-            client
-                .stream(&format!(
-                    "/v1/events?session={}&types=output,output_gap,exited,state_changed",
-                    seg(name)
-                ))
-                .await
-                .map_err(ClientError::into_api)?,
-        )
-    } else {
-        None
-    };
-    let (_, _, _, end) = read(ctx, name, u64::MAX / 2, 0).await?;
-    let mut start = end.saturating_sub(64 * 1024);
-    let (offset, data, _, _) = read(ctx, name, start, 64 * 1024).await?;
-    let cut = data
-        .iter()
-        .rev()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(lines)
-        .map_or(0, |(i, _)| data.len() - i);
-    start = offset + cut as u64;
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(&data[cut..]);
-    let _ = out.flush();
-    let mut cursor = start + (data.len() - cut) as u64;
-    let Some(stream) = stream else {
-        return Ok(exit::OK);
-    };
-    let mut sse = SseReader::new(stream);
-    while let Some(data) = sse.next().await {
-        let Ok(ev) = serde_json::from_str::<Event>(&data) else {
-            continue;
-        };
-        match ev.kind {
-            EventKind::Output(chunk) => {
-                let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&chunk.data)
-                else {
-                    continue;
-                };
-                if chunk.offset > cursor {
-                    cursor = catch_up(ctx, name, cursor, chunk.offset, &mut out).await?;
-                }
-                let end = chunk.offset + bytes.len() as u64;
-                if end > cursor {
-                    let skip = (cursor - chunk.offset) as usize;
-                    if out
-                        .write_all(&bytes[skip..])
-                        .and_then(|()| out.flush())
-                        .is_err()
-                    {
-                        // Whoever read us went away (`warren tail -f x | head`).
-                        return Ok(CLOSED_STDOUT);
-                    }
-                    cursor = end;
-                }
-            }
-            EventKind::OutputGap { .. } => {
-                let (_, _, _, end) = read(ctx, name, u64::MAX / 2, 0).await?;
-                cursor = catch_up(ctx, name, cursor, end, &mut out).await?;
-            }
-            EventKind::Exited { .. } => {
-                let (_, _, _, end) = read(ctx, name, u64::MAX / 2, 0).await?;
-                catch_up(ctx, name, cursor, end, &mut out).await?;
-                return Ok(exit::OK);
-            }
-            EventKind::StateChanged { to, .. } if to.is_terminal() => {
-                let (_, _, _, end) = read(ctx, name, u64::MAX / 2, 0).await?;
-                catch_up(ctx, name, cursor, end, &mut out).await?;
-                return Ok(exit::OK);
-            }
-            _ => {}
-        }
-    }
-    Ok(exit::OK)
-}
-
-/// Fetches `[from, to)` by offset (what live delivery dropped) and writes it.
-async fn catch_up(
-    ctx: &Ctx,
-    name: &str,
-    mut from: u64,
-    to: u64,
-    out: &mut impl std::io::Write,
-) -> Result<u64, ApiError> {
-    while from < to {
-        let (offset, data, _, _) = read(ctx, name, from, (to - from).min(8 << 20) as usize).await?;
-        if data.is_empty() {
-            break;
-        }
-        let _ = out.write_all(&data);
-        from = offset + data.len() as u64;
-    }
-    let _ = out.flush();
-    Ok(from)
 }

@@ -1,12 +1,59 @@
-//! `warren send` and `warren keys`.
+//! `warren send`: text (Enter included) to a session, or a headless turn; and how an
+//! input's answer is printed (`keys` answers the same).
 
-use crate::cli::SendArgs;
-use crate::ctx::{Ctx, print_json, seg};
+use super::args::duration;
+use crate::ctx::{Ctx, print_json};
 use crate::usage;
+use clap::Args;
 use std::io::Read as _;
-use warren_proto::{Ack, ApiError, KeysRequest, SendAnswer, SendRequest, exit};
+use std::time::Duration;
+use warren_client::api;
+use warren_proto::{Ack, ApiError, SendAnswer, SendRequest, exit};
 
-pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
+/// `warren send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Session name or id.
+    pub name: Option<String>,
+    /// The text; `-` reads stdin.
+    pub text: Option<String>,
+    /// Session (seed 003's `-s`).
+    #[arg(short = 's', long = "session", hide = true)]
+    pub session: Option<String>,
+    /// Session (claude-multi-session's `--name`).
+    #[arg(long = "name", hide = true)]
+    pub name_flag: Option<String>,
+    /// Text (seed 003's `-c`).
+    #[arg(short = 'c', long = "command", hide = true)]
+    pub command: Option<String>,
+    /// Text (claude-multi-session's `--message`).
+    #[arg(long = "message", hide = true)]
+    pub message: Option<String>,
+    /// Headless: stop the session (resumable) after the response.
+    #[arg(long)]
+    pub stop: bool,
+    /// Headless: answer once the message arrived, not at its result.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Multi-line (seed 003's `-m`; multi-line text is detected anyway).
+    #[arg(short = 'm', long = "multiline", hide = true)]
+    pub multiline: bool,
+    /// Do not press Enter.
+    #[arg(long)]
+    pub no_enter: bool,
+    /// Wait for this regex in output that arrives after the send.
+    #[arg(long, short = 'w')]
+    pub wait: Option<String>,
+    /// How long to wait (default 30s).
+    #[arg(long, short = 'T', value_parser = duration)]
+    pub timeout: Option<Duration>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `warren send`.
+pub async fn run(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
     // Seed 003 form: `send -s NAME -c TEXT`; ours: `send NAME TEXT`.
     let session = a.session.clone().or(a.name_flag.clone());
     let command = a.command.clone().or(a.message.clone());
@@ -41,16 +88,10 @@ pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
         stop: a.stop,
         no_wait: a.no_wait,
     };
-    let ans: SendAnswer = ctx
-        .call_idempotent(
-            hyper::Method::POST,
-            &format!("/v1/sessions/{}/send", seg(&name)),
-            &req,
-        )
-        .await?;
+    let ans = ctx.idempotent(api::send(&name, &req)).await?;
     if ans.status.is_some() || ans.response.is_some() {
         // A headless turn: its response and account.
-        return Ok(super::agent::report_turn(&ans, a.json));
+        return Ok(super::turn::report_turn(&ans, a.json));
     }
     report(&ans, a.json);
     Ok(if ans.matched == Some(false) || ans.ack == Ack::Failed {
@@ -60,18 +101,8 @@ pub async fn send(ctx: &Ctx, a: SendArgs) -> Result<i32, ApiError> {
     })
 }
 
-pub async fn keys(ctx: &Ctx, name: &str, keys: Vec<String>, json: bool) -> Result<i32, ApiError> {
-    let ans: SendAnswer = ctx
-        .post(
-            &format!("/v1/sessions/{}/keys", seg(name)),
-            &KeysRequest { keys },
-        )
-        .await?;
-    report(&ans, json);
-    Ok(exit::OK)
-}
-
-fn report(ans: &SendAnswer, json: bool) {
+/// Prints an input's answer: the acknowledgement, or whether the pattern matched.
+pub fn report(ans: &SendAnswer, json: bool) {
     if json {
         print_json(ans);
         return;

@@ -1,34 +1,52 @@
-//! `warren token`, `warren completions`, `warren setup --instar`.
+//! `warren setup`: Claude Code's MCP registration in a scope (`--global`, `--local`,
+//! `--project`: `setup_mcp`), or `--instar`: the token where the instar-session skill reads it.
 
+use super::setup_mcp::{self, Scope};
 use crate::ctx::Ctx;
 use crate::usage;
+use clap::Args;
 use warren_proto::{ApiError, ErrorCode, exit};
 
-pub async fn token(ctx: &Ctx) -> Result<i32, ApiError> {
-    // The daemon makes the token on its first start.
-    if !ctx.paths.token.exists() {
-        ctx.client().await?;
-    }
-    let t = std::fs::read_to_string(&ctx.paths.token)
-        .map_err(|e| ApiError::internal(format!("reading {}: {e}", ctx.paths.token.display())))?;
-    println!("{}", t.trim());
-    Ok(exit::OK)
+/// `warren setup`.
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// Write the token where the instar-session skill reads it and listen on 127.0.0.1:4040.
+    #[arg(long)]
+    pub instar: bool,
+    /// Add `warren mcp` to Claude Code for all your projects (user scope).
+    #[arg(long, group = "mcp_scope")]
+    pub global: bool,
+    /// Add it for this project, privately (local scope, in ~/.claude.json).
+    #[arg(long, group = "mcp_scope")]
+    pub local: bool,
+    /// Add it for this project, shared (.mcp.json here).
+    #[arg(long, group = "mcp_scope")]
+    pub project: bool,
+    /// Also add a short guide on delegating to CLAUDE.md.
+    #[arg(long)]
+    pub guide: bool,
+    /// Remove what setup added.
+    #[arg(long)]
+    pub uninstall: bool,
 }
 
-pub fn completions(shell: clap_complete::Shell) -> Result<i32, ApiError> {
-    use clap::CommandFactory as _;
-    clap_complete::generate(
-        shell,
-        &mut crate::cli::Cli::command(),
-        "warren",
-        &mut std::io::stdout(),
-    );
-    Ok(exit::OK)
+/// Runs `warren setup`.
+pub async fn run(ctx: &Ctx, a: SetupArgs) -> Result<i32, ApiError> {
+    let scope = match (a.global, a.local, a.project) {
+        (true, _, _) => Some(Scope::Global),
+        (_, true, _) => Some(Scope::Local),
+        (_, _, true) => Some(Scope::Project),
+        _ => None,
+    };
+    match scope {
+        Some(s) => setup_mcp::run(s, a.guide, a.uninstall),
+        None => instar(ctx, a.instar).await,
+    }
 }
 
 /// Writes the token where the instar-session skill reads it (`.instar/config.json`,
 /// `auth.token`), turns TCP on at 127.0.0.1:4040, and restarts the daemon to apply it.
-pub async fn setup(ctx: &Ctx, instar: bool) -> Result<i32, ApiError> {
+async fn instar(ctx: &Ctx, instar: bool) -> Result<i32, ApiError> {
     if !instar {
         return Err(usage(
             "say what to set up: `warren setup --global` (or --local, --project) for Claude Code's MCP, or `--instar`",

@@ -1,10 +1,37 @@
 //! `warren wait NAME [REGEX | --state STATE] [--timeout DUR]`: exit 0 matched, 1 timed out.
 
-use crate::cli::WaitArgs;
-use crate::ctx::{Ctx, print_json, seg};
+use super::args::duration;
+use crate::ctx::{Ctx, print_json};
 use crate::usage;
-use warren_proto::{ApiError, SessionState, WaitAnswer, WaitRequest, exit};
+use clap::Args;
+use std::time::Duration;
+use warren_proto::{ApiError, SessionState, WaitRequest, exit};
 
+/// `warren wait`.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Session name or id.
+    pub name: Option<String>,
+    /// Regex, matched per line on the current screen, then on new output.
+    pub pattern: Option<String>,
+    /// Session (seed 003's `-s`).
+    #[arg(short = 's', long = "session", hide = true)]
+    pub session: Option<String>,
+    /// Pattern (seed 003's `-p`).
+    #[arg(short = 'p', long = "pattern", hide = true)]
+    pub pattern_flag: Option<String>,
+    /// Wait for this state instead.
+    #[arg(long)]
+    pub state: Option<String>,
+    /// How long to wait (default 30s).
+    #[arg(long, short = 'T', value_parser = duration)]
+    pub timeout: Option<Duration>,
+    /// JSON output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `warren wait`.
 pub async fn run(ctx: &Ctx, a: WaitArgs) -> Result<i32, ApiError> {
     let name = a
         .name
@@ -24,9 +51,7 @@ pub async fn run(ctx: &Ctx, a: WaitArgs) -> Result<i32, ApiError> {
         state,
         timeout_ms: a.timeout.map(|t| t.as_millis() as u64),
     };
-    let ans: WaitAnswer = ctx
-        .post(&format!("/v1/sessions/{}/wait", seg(&name)), &req)
-        .await?;
+    let ans = ctx.client().await?.wait(&name, &req).await?;
     if a.json {
         print_json(&ans);
     } else if ans.matched {

@@ -1,77 +1,15 @@
-//! `warren ls` and `warren status`.
+//! `warren status`: a session's state, its signal and its transitions (headless: cost,
+//! limits, totals).
 
-use crate::ctx::{Ctx, print_json, seg};
+use super::args::NameOnly;
+use crate::ctx::{Ctx, print_json};
 use std::time::Duration;
-use warren_proto::{ApiError, SessionBrief, SessionInfo, exit, format_duration};
+use warren_proto::{ApiError, exit, format_duration};
 
-pub async fn ls(ctx: &Ctx, status: Option<String>, json: bool) -> Result<i32, ApiError> {
-    // The table needs only a few fields: ask for the brief view unless JSON is wanted.
-    let mut path = format!("/v1/sessions?view={}", if json { "full" } else { "brief" });
-    if let Some(s) = &status {
-        path.push_str(&format!("&status={}", seg(s)));
-    }
-    let resp = ctx
-        .client()
-        .await?
-        .request(hyper::Method::GET, &path, None, None)
-        .await
-        .map_err(warren_client::ClientError::into_api)?;
-    if json {
-        // The daemon's JSON as it came: no parsing and re-encoding of hundreds of sessions.
-        use std::io::Write as _;
-        let mut out = std::io::stdout().lock();
-        let _ = out
-            .write_all(&resp.body)
-            .and_then(|()| out.write_all(b"\n"));
-        return Ok(exit::OK);
-    }
-    let all: Vec<SessionBrief> = serde_json::from_slice(&resp.body)
-        .map_err(|e| ApiError::internal(format!("unexpected answer from the daemon: {e}")))?;
-    if all.is_empty() {
-        println!("no sessions");
-        return Ok(exit::OK);
-    }
-    let w = all
-        .iter()
-        .map(|s| s.name.as_str().len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    // One buffered write: stdout is line-buffered, and hundreds of lines were hundreds of syscalls.
-    use std::io::Write as _;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let _ = writeln!(
-        out,
-        "{:w$}  {:14}  {:18}  {:>7}  {:8}  PID",
-        "NAME", "STATE", "SIGNAL", "AGE", "PROFILE"
-    );
-    for s in &all {
-        let pid = s.pid.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
-        let stale = if s.stale { "  (stale)" } else { "" };
-        // A session that needs a person: `!` before its state, the reason at the end.
-        let (state, attention) = match &s.attention {
-            Some(why) => (
-                std::borrow::Cow::Owned(format!("!{}", s.state)),
-                format!("  ! {why}"),
-            ),
-            None => (std::borrow::Cow::Borrowed(s.state.as_str()), String::new()),
-        };
-        let _ = writeln!(
-            out,
-            "{:w$}  {:14}  {:18}  {:>7}  {:8}  {pid}{stale}{attention}",
-            s.name.as_str(),
-            state,
-            s.signal.name(),
-            format_duration(Duration::from_secs(s.age_secs)),
-            s.profile
-        );
-    }
-    let _ = out.flush();
-    Ok(exit::OK)
-}
-
-pub async fn status(ctx: &Ctx, name: &str, json: bool) -> Result<i32, ApiError> {
-    let s: SessionInfo = ctx.get(&format!("/v1/sessions/{}", seg(name))).await?;
+/// Runs `warren status`.
+pub async fn run(ctx: &Ctx, a: NameOnly) -> Result<i32, ApiError> {
+    let (name, json) = (a.named.get()?, a.json);
+    let s = ctx.client().await?.status(&name).await?;
     if json {
         print_json(&s);
         return Ok(exit::OK);
