@@ -16,7 +16,7 @@ const LIVE_CAPACITY: usize = 8192;
 const PRUNE_EVERY: u64 = 1000;
 
 /// Publishes events.
-pub struct EventBus {
+pub(crate) struct EventBus {
     store: Arc<Store>,
     live: broadcast::Sender<Arc<Event>>,
     retention: u64,
@@ -29,7 +29,7 @@ type Inbox = (&'static str, mpsc::UnboundedSender<Arc<Event>>);
 
 impl EventBus {
     /// A bus over `store`, keeping `retention` stored events.
-    pub fn new(store: Arc<Store>, retention: u64) -> Self {
+    pub(crate) fn new(store: Arc<Store>, retention: u64) -> Self {
         let (live, _) = broadcast::channel(LIVE_CAPACITY);
         Self {
             store,
@@ -41,7 +41,7 @@ impl EventBus {
     }
 
     /// Stores then publishes a lifecycle or state event; returns it with its id.
-    pub fn publish(
+    pub(crate) fn publish(
         &self,
         session_id: &str,
         session: &str,
@@ -70,7 +70,10 @@ impl EventBus {
     }
 
     /// Every event stored from now on, in order, none dropped (a component's inbox).
-    pub fn subscribe_stored(&self, name: &'static str) -> mpsc::UnboundedReceiver<Arc<Event>> {
+    pub(crate) fn subscribe_stored(
+        &self,
+        name: &'static str,
+    ) -> mpsc::UnboundedReceiver<Arc<Event>> {
         let (tx, rx) = mpsc::unbounded_channel();
         self.stored
             .lock()
@@ -92,7 +95,7 @@ impl EventBus {
     }
 
     /// Publishes a live-only event (output).
-    pub fn publish_live(&self, session_id: &str, session: &str, kind: EventKind) {
+    pub(crate) fn publish_live(&self, session_id: &str, session: &str, kind: EventKind) {
         if self.live.receiver_count() == 0 {
             return;
         }
@@ -107,12 +110,12 @@ impl EventBus {
     }
 
     /// A live subscription (subscribe before reading the stored backlog).
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         self.live.subscribe()
     }
 
     /// Whether anyone listens live (output is not encoded for nobody).
-    pub fn has_subscribers(&self) -> bool {
+    pub(crate) fn has_subscribers(&self) -> bool {
         self.live.receiver_count() > 0
     }
 }

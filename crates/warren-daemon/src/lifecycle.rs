@@ -12,8 +12,9 @@ use std::time::Instant;
 use tokio::net::{TcpListener, UnixListener};
 
 /// Serves until `warren daemon stop` (or SIGTERM/SIGINT). Sessions keep running afterwards
-/// unless the stop asked to end them.
-pub async fn run(paths: Paths, config: Config) -> anyhow::Result<()> {
+/// unless the stop asked to end them. `mounts` are served beside the API (the binary's MCP
+/// endpoint at `/mcp`).
+pub async fn run(paths: Paths, config: Config, mounts: api::Mounts) -> anyhow::Result<()> {
     paths.create_dirs()?;
     let _lock = lock_pid_file(&paths)?;
     raise_fd_limit();
@@ -53,9 +54,11 @@ pub async fn run(paths: Paths, config: Config) -> anyhow::Result<()> {
     let fresh_recorder = d.start_recorder().await?;
     reconcile::run(&d, fresh_recorder).await?;
     components.start();
-    let _ = d.store.idem_prune(store::now_ms() - 7 * 86_400_000);
+    if let Err(e) = d.store.idem_prune(store::now_ms() - 7 * 86_400_000) {
+        tracing::warn!("pruning old idempotency keys: {e}");
+    }
 
-    let app = api::router(d.clone());
+    let app = api::router(d.clone(), mounts);
     // We hold the pid lock, so a socket file left here is stale.
     let _ = std::fs::remove_file(&paths.socket);
     let uds = UnixListener::bind(&paths.socket)?;

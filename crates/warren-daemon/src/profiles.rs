@@ -80,7 +80,7 @@ pub enum StreamKind {
 
 /// A screen class a pattern says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScreenClass {
+pub(crate) enum ScreenClass {
     /// Waiting for an answer.
     Waiting,
     /// Busy.
@@ -91,7 +91,7 @@ pub enum ScreenClass {
 
 /// A compiled profile.
 #[derive(Debug, Clone)]
-pub struct Profile {
+pub(crate) struct Profile {
     /// Its name.
     pub name: String,
     /// Program and arguments (empty: the user's shell).
@@ -116,7 +116,11 @@ pub struct Profile {
     /// Window size.
     pub height: u16,
     /// Whether the patterns were checked against recorded screens.
-    pub verified: bool,
+    #[allow(
+        dead_code,
+        reason = "read from config and kept on the profile; nothing shows it yet"
+    )]
+    pub(crate) verified: bool,
     /// Whether the screen needs reading at all.
     pub reads_screen: bool,
     /// Headless watchdog, seconds without output during a turn.
@@ -173,7 +177,7 @@ impl Profile {
     }
 
     /// Classifies a screen: waiting beats busy beats ready. Returns the pattern's name.
-    pub fn classify(&self, screen: &str) -> Option<(ScreenClass, &'static str)> {
+    pub(crate) fn classify(&self, screen: &str) -> Option<(ScreenClass, &'static str)> {
         let screen = screen.replace('\u{a0}', " ");
         let any = |res: &[Regex]| res.iter().any(|r| screen.lines().any(|l| r.is_match(l)));
         if any(&self.waiting) {
@@ -257,13 +261,16 @@ fn builtin(claude: &str) -> BTreeMap<String, ProfileConfig> {
 
 /// Every profile: built-in ones, then config's (which may replace them).
 #[derive(Debug, Clone)]
-pub struct Profiles {
+pub(crate) struct Profiles {
     map: BTreeMap<String, Profile>,
 }
 
 impl Profiles {
     /// Compiles built-ins and user profiles; a bad user pattern is an error naming it.
-    pub fn new(claude: &str, user: &BTreeMap<String, ProfileConfig>) -> anyhow::Result<Self> {
+    pub(crate) fn new(
+        claude: &str,
+        user: &BTreeMap<String, ProfileConfig>,
+    ) -> anyhow::Result<Self> {
         let mut all = builtin(claude);
         all.extend(user.iter().map(|(k, v)| (k.clone(), v.clone())));
         let map = all
@@ -274,12 +281,12 @@ impl Profiles {
     }
 
     /// A profile by name.
-    pub fn get(&self, name: &str) -> Option<&Profile> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Profile> {
         self.map.get(name)
     }
 
     /// Profile names.
-    pub fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         self.map.keys().cloned().collect()
     }
 }

@@ -12,7 +12,7 @@ use warren_proto::{SessionState, Signal};
 
 /// Loads every stored session, reconciles it and starts its tasks.
 /// `fresh_recorder`: the recorder was (re)started, so every live pane is piped to it anew.
-pub async fn run(d: &Arc<Daemon>, fresh_recorder: bool) -> anyhow::Result<()> {
+pub(crate) async fn run(d: &Arc<Daemon>, fresh_recorder: bool) -> anyhow::Result<()> {
     let rows = d.store.load_sessions()?;
     let server_up = d.tmux.connect_existing().await.unwrap_or(false);
     let panes = if server_up {
@@ -139,7 +139,9 @@ async fn settle(d: &Arc<Daemon>, h: &Arc<SessionHandle>, row: &SessionRow, pane:
                 detail: "kill finished after a daemon restart".into(),
             },
         );
-        let _ = d.store.set_kill_pending(&row.id, false);
+        if let Err(e) = d.store.set_kill_pending(&row.id, false) {
+            tracing::error!(session = %row.name, "clearing the kill intent: {e}");
+        }
         h.update(|r| r.kill_pending = false);
         return;
     }
@@ -155,9 +157,12 @@ async fn settle(d: &Arc<Daemon>, h: &Arc<SessionHandle>, row: &SessionRow, pane:
     if row.tmux_session.as_deref() != Some(&p.session_id)
         || row.tmux_pane.as_deref() != Some(&p.pane_id)
     {
-        let _ = d
+        if let Err(e) = d
             .store
-            .set_tmux(&row.id, &p.session_id, &p.pane_id, p.pane_pid);
+            .set_tmux(&row.id, &p.session_id, &p.pane_id, p.pane_pid)
+        {
+            tracing::error!(session = %row.name, "storing the tmux session it was found in: {e}");
+        }
         h.update(|r| {
             r.tmux_session = Some(p.session_id.clone());
             r.tmux_pane = Some(p.pane_id.clone());
@@ -173,7 +178,9 @@ async fn settle(d: &Arc<Daemon>, h: &Arc<SessionHandle>, row: &SessionRow, pane:
             .await;
     }
     if p.dead {
-        let _ = d.store.set_exit(&row.id, p.dead_status);
+        if let Err(e) = d.store.set_exit(&row.id, p.dead_status) {
+            tracing::error!(session = %row.name, "storing exit status: {e}");
+        }
         h.update(|r| r.exit_code = p.dead_status);
         let (to, detail) = match p.dead_status {
             Some(0) => (

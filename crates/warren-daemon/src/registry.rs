@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 
 /// Every session the daemon knows.
 #[derive(Default)]
-pub struct Registry {
+pub(crate) struct Registry {
     by_id: RwLock<HashMap<String, Arc<SessionHandle>>>,
 }
 
@@ -19,7 +19,7 @@ impl Registry {
     }
 
     /// Adds a session.
-    pub fn insert(&self, h: Arc<SessionHandle>) {
+    pub(crate) fn insert(&self, h: Arc<SessionHandle>) {
         self.by_id
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -27,7 +27,7 @@ impl Registry {
     }
 
     /// Forgets a session.
-    pub fn remove(&self, id: &str) -> Option<Arc<SessionHandle>> {
+    pub(crate) fn remove(&self, id: &str) -> Option<Arc<SessionHandle>> {
         self.by_id
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -35,7 +35,7 @@ impl Registry {
     }
 
     /// A name or an id: a name resolves to its newest session, older ones by id.
-    pub fn resolve(&self, key: &str) -> Option<Arc<SessionHandle>> {
+    pub(crate) fn resolve(&self, key: &str) -> Option<Arc<SessionHandle>> {
         let map = self.read();
         if let Some(h) = map.get(key) {
             return Some(h.clone());
@@ -47,7 +47,7 @@ impl Registry {
     }
 
     /// The live session holding `name`, if any.
-    pub fn live_with_name(&self, name: &str) -> Option<Arc<SessionHandle>> {
+    pub(crate) fn live_with_name(&self, name: &str) -> Option<Arc<SessionHandle>> {
         self.read()
             .values()
             .find(|h| h.name.as_str() == name && !h.state().is_terminal())
@@ -55,7 +55,7 @@ impl Registry {
     }
 
     /// All sessions, oldest first.
-    pub fn all(&self) -> Vec<Arc<SessionHandle>> {
+    pub(crate) fn all(&self) -> Vec<Arc<SessionHandle>> {
         let mut v: Vec<_> = self.read().values().cloned().collect();
         v.sort_by(|a, b| {
             a.created_ms
@@ -66,7 +66,7 @@ impl Registry {
     }
 
     /// The session whose tmux pane is `pane` (and tmux session `session`).
-    pub fn by_pane(&self, pane: &str, session: &str) -> Option<Arc<SessionHandle>> {
+    pub(crate) fn by_pane(&self, pane: &str, session: &str) -> Option<Arc<SessionHandle>> {
         self.read()
             .values()
             .find(|h| h.matches_pane(pane, session))
@@ -74,7 +74,7 @@ impl Registry {
     }
 
     /// Number of live sessions.
-    pub fn live_count(&self) -> usize {
+    pub(crate) fn live_count(&self) -> usize {
         self.read()
             .values()
             .filter(|h| !h.state().is_terminal())

@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 type Wakers = Arc<RwLock<HashMap<PathBuf, Arc<Notify>>>>;
 
 /// Watches session directories and the tmux events file.
-pub struct Watcher {
+pub(crate) struct Watcher {
     inner: Mutex<RecommendedWatcher>,
     wakers: Wakers,
     /// Rung when the tmux events file grows.
@@ -19,7 +19,7 @@ pub struct Watcher {
 
 impl Watcher {
     /// Starts watching `events_file` (created if missing).
-    pub fn new(events_file: &Path) -> anyhow::Result<Self> {
+    pub(crate) fn new(events_file: &Path) -> anyhow::Result<Self> {
         std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -60,7 +60,7 @@ impl Watcher {
     }
 
     /// Wakes `notify` whenever something in `dir` changes.
-    pub fn watch_session(&self, dir: &Path, notify: Arc<Notify>) -> notify::Result<()> {
+    pub(crate) fn watch_session(&self, dir: &Path, notify: Arc<Notify>) -> notify::Result<()> {
         self.wakers
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -72,7 +72,7 @@ impl Watcher {
     }
 
     /// Stops watching `dir`.
-    pub fn unwatch_session(&self, dir: &Path) {
+    pub(crate) fn unwatch_session(&self, dir: &Path) {
         self.wakers
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

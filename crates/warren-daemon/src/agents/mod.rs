@@ -3,4 +3,4 @@
 //! A profile names what it needs (`status = "claude-hooks"`, `stream = "claude"`) and the
 //! runtimes call into the matching folder.
 
-pub mod claude;
+pub(crate) mod claude;

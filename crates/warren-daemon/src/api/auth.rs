@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq as _;
 use tokio::net::{UnixListener, UnixStream};
 
 /// Whether a Host header names loopback (any port).
-pub fn loopback_host(host: &str) -> bool {
+pub(crate) fn loopback_host(host: &str) -> bool {
     let name = if let Some(rest) = host.strip_prefix('[') {
         rest.split(']')
             .next()
@@ -37,7 +37,7 @@ pub fn loopback_host(host: &str) -> bool {
 }
 
 /// Middleware for the TCP listener.
-pub async fn tcp_guard(State(d): State<Arc<Daemon>>, req: Request, next: Next) -> Response {
+pub(crate) async fn tcp_guard(State(d): State<Arc<Daemon>>, req: Request, next: Next) -> Response {
     let host = req
         .headers()
         .get(header::HOST)
@@ -61,7 +61,7 @@ pub async fn tcp_guard(State(d): State<Arc<Daemon>>, req: Request, next: Next) -
 }
 
 /// Refuses a client that speaks another protocol version (it says which in a header).
-pub async fn protocol_guard(req: Request, next: Next) -> Response {
+pub(crate) async fn protocol_guard(req: Request, next: Next) -> Response {
     let theirs = req
         .headers()
         .get(warren_proto::PROTOCOL_HEADER)
@@ -79,14 +79,14 @@ pub async fn protocol_guard(req: Request, next: Next) -> Response {
 }
 
 /// A Unix listener that drops connections from other users.
-pub struct UidListener {
+pub(crate) struct UidListener {
     inner: UnixListener,
     uid: u32,
 }
 
 impl UidListener {
     /// Wraps a bound listener; only `uid` may connect.
-    pub fn new(inner: UnixListener, uid: u32) -> Self {
+    pub(crate) fn new(inner: UnixListener, uid: u32) -> Self {
         Self { inner, uid }
     }
 }

@@ -7,7 +7,7 @@ use warren_proto::{ApiError, ErrorCode};
 
 /// An `ApiError` on its way out.
 #[derive(Debug)]
-pub struct Failure(pub ApiError);
+pub(crate) struct Failure(pub ApiError);
 
 impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
@@ -31,10 +31,10 @@ impl IntoResponse for Failure {
 }
 
 /// The result type of handlers.
-pub type ApiResult<T> = Result<T, Failure>;
+pub(crate) type ApiResult<T> = Result<T, Failure>;
 
 /// 401.
-pub fn unauthorized() -> Failure {
+pub(crate) fn unauthorized() -> Failure {
     Failure(
         ApiError::new(ErrorCode::Unauthorized, "missing or wrong bearer token")
             .with_hint("send `Authorization: Bearer $(warren token)`"),
@@ -42,7 +42,7 @@ pub fn unauthorized() -> Failure {
 }
 
 /// 403.
-pub fn forbidden_host() -> Failure {
+pub(crate) fn forbidden_host() -> Failure {
     Failure(ApiError::new(
         ErrorCode::Forbidden,
         "the Host header must name localhost, 127.0.0.1 or [::1]",

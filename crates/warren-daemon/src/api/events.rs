@@ -18,7 +18,7 @@ use warren_proto::{ApiError, ErrorCode, Event, EventKind};
 
 /// Query of `GET /v1/events`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
-pub struct EventsQuery {
+pub(crate) struct EventsQuery {
     /// Replay stored events after this id (else only live ones).
     pub since: Option<i64>,
     /// Only this session (name or id).
@@ -48,7 +48,7 @@ impl Filter {
 
 /// The event stream.
 #[utoipa::path(get, path = "/v1/events", params(EventsQuery), responses((status = 200, content_type = "text/event-stream", body = Event), (status = 410, body = warren_proto::ErrorBody)))]
-pub async fn events(
+pub(crate) async fn events(
     State(d): State<Arc<Daemon>>,
     headers: HeaderMap,
     Query(q): Query<EventsQuery>,

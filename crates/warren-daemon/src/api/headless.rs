@@ -14,7 +14,7 @@ use warren_proto::*;
 type D = State<Arc<Daemon>>;
 
 /// Who is asking: the session whose identity token the request carries, or a person.
-pub fn caller(d: &Daemon, headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub(crate) fn caller(d: &Daemon, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let token = headers
         .get(SESSION_TOKEN_HEADER)
         .and_then(|v| v.to_str().ok());
@@ -23,7 +23,7 @@ pub fn caller(d: &Daemon, headers: &HeaderMap) -> Result<Caller, ApiError> {
 
 /// Spawn a headless agent session; with a prompt, answers its result.
 #[utoipa::path(post, path = "/v1/spawn", request_body = SpawnRequest, responses((status = 201, body = SpawnAnswer), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn spawn(
+pub(crate) async fn spawn(
     State(d): D,
     headers: HeaderMap,
     ApiJson(req): ApiJson<SpawnRequest>,
@@ -37,7 +37,7 @@ pub async fn spawn(
 
 /// Delegate a task with the safety net; answers the structured result.
 #[utoipa::path(post, path = "/v1/delegate", request_body = DelegateRequest, responses((status = 200, body = DelegateResult), (status = 400, body = ErrorBody)))]
-pub async fn delegate(
+pub(crate) async fn delegate(
     State(d): D,
     headers: HeaderMap,
     ApiJson(req): ApiJson<DelegateRequest>,
@@ -48,7 +48,7 @@ pub async fn delegate(
 
 /// Resume a paused or stopped session; with a message, answers its result.
 #[utoipa::path(post, path = "/v1/sessions/{name}/resume", params(("name" = String, Path)), request_body = TurnRequest, responses((status = 200, body = Option<SendAnswer>), (status = 409, body = ErrorBody)))]
-pub async fn resume(
+pub(crate) async fn resume(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -60,7 +60,7 @@ pub async fn resume(
 
 /// Send a correction to a delegated session; answers the structured result.
 #[utoipa::path(post, path = "/v1/sessions/{name}/continue", params(("name" = String, Path)), request_body = TurnRequest, responses((status = 200, body = DelegateResult)))]
-pub async fn continue_task(
+pub(crate) async fn continue_task(
     State(d): D,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<TurnRequest>,
@@ -76,13 +76,13 @@ pub async fn continue_task(
 
 /// Hold input from now on.
 #[utoipa::path(post, path = "/v1/sessions/{name}/pause", params(("name" = String, Path)), responses((status = 200, body = SessionInfo)))]
-pub async fn pause(State(d): D, Path(name): Path<String>) -> ApiResult<Json<SessionInfo>> {
+pub(crate) async fn pause(State(d): D, Path(name): Path<String>) -> ApiResult<Json<SessionInfo>> {
     Ok(Json(service::pause::run(&d, &name).await?))
 }
 
 /// Fork into a new session that keeps the conversation.
 #[utoipa::path(post, path = "/v1/sessions/{name}/fork", params(("name" = String, Path)), request_body = ForkRequest, responses((status = 201, body = SpawnAnswer)))]
-pub async fn fork(
+pub(crate) async fn fork(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -97,7 +97,7 @@ pub async fn fork(
 
 /// Stop gracefully (resumable).
 #[utoipa::path(post, path = "/v1/sessions/{name}/stop", params(("name" = String, Path)), responses((status = 200, body = SessionInfo)))]
-pub async fn stop(
+pub(crate) async fn stop(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -108,7 +108,7 @@ pub async fn stop(
 
 /// Stop gracefully and mark done.
 #[utoipa::path(post, path = "/v1/sessions/{name}/finish", params(("name" = String, Path)), responses((status = 200, body = SessionInfo)))]
-pub async fn finish(
+pub(crate) async fn finish(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -119,7 +119,7 @@ pub async fn finish(
 
 /// Interrupt, then kill.
 #[utoipa::path(post, path = "/v1/sessions/{name}/abort", params(("name" = String, Path)), responses((status = 200, body = SessionInfo)))]
-pub async fn abort(
+pub(crate) async fn abort(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -130,13 +130,16 @@ pub async fn abort(
 
 /// Interrupt the current turn.
 #[utoipa::path(post, path = "/v1/sessions/{name}/interrupt", params(("name" = String, Path)), responses((status = 200, body = SessionInfo)))]
-pub async fn interrupt(State(d): D, Path(name): Path<String>) -> ApiResult<Json<SessionInfo>> {
+pub(crate) async fn interrupt(
+    State(d): D,
+    Path(name): Path<String>,
+) -> ApiResult<Json<SessionInfo>> {
     Ok(Json(service::interrupt::run(&d, &name).await?))
 }
 
 /// Remove a finished session's record (409 while it is live).
 #[utoipa::path(post, path = "/v1/sessions/{name}/delete", params(("name" = String, Path)), responses((status = 200, body = Done), (status = 409, body = ErrorBody)))]
-pub async fn delete(
+pub(crate) async fn delete(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -147,13 +150,13 @@ pub async fn delete(
 
 /// Interactions with cost per interaction.
 #[utoipa::path(get, path = "/v1/sessions/{name}/history", params(("name" = String, Path)), responses((status = 200, body = History)))]
-pub async fn history(State(d): D, Path(name): Path<String>) -> ApiResult<Json<History>> {
+pub(crate) async fn history(State(d): D, Path(name): Path<String>) -> ApiResult<Json<History>> {
     Ok(Json(service::history::run(&d, &name)?))
 }
 
 /// Change the safety net.
 #[utoipa::path(patch, path = "/v1/sessions/{name}/limits", params(("name" = String, Path)), request_body = LimitsRequest, responses((status = 200, body = SessionInfo), (status = 403, body = ErrorBody)))]
-pub async fn limits(
+pub(crate) async fn limits(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -165,14 +168,14 @@ pub async fn limits(
 
 /// Query of `GET /v1/sessions/{name}/interactions/{n}`.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-pub struct InteractionQuery {
+pub(crate) struct InteractionQuery {
     /// Wait up to this long for the interaction to end.
     pub wait_ms: Option<u64>,
 }
 
 /// One interaction (the cursor of a call whose wait ended first), optionally waiting for it.
 #[utoipa::path(get, path = "/v1/sessions/{name}/interactions/{n}", params(("name" = String, Path), ("n" = u64, Path), InteractionQuery), responses((status = 200, body = Interaction), (status = 404, body = ErrorBody)))]
-pub async fn interaction(
+pub(crate) async fn interaction(
     State(d): D,
     Path((name, n)): Path<(String, u64)>,
     axum::extract::Query(q): axum::extract::Query<InteractionQuery>,

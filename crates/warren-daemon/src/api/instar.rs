@@ -27,7 +27,7 @@ fn instar(info: &SessionInfo) -> InstarSession {
 
 /// Spawn an interactive session of the default agent profile (`claude`, model `sonnet`).
 #[utoipa::path(post, path = "/sessions/spawn", request_body = InstarSpawn, responses((status = 201, body = InstarSession)), tag = "instar")]
-pub async fn spawn(
+pub(crate) async fn spawn(
     State(d): D,
     ApiJson(req): ApiJson<InstarSpawn>,
 ) -> ApiResult<(StatusCode, Json<InstarSession>)> {
@@ -56,14 +56,17 @@ pub async fn spawn(
 
 /// Query of `GET /sessions`.
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct InstarListQuery {
+pub(crate) struct InstarListQuery {
     /// `running`, `idle`, `completed` or `error`.
     pub status: Option<String>,
 }
 
 /// All sessions in instar's shape.
 #[utoipa::path(get, path = "/sessions", params(InstarListQuery), responses((status = 200, body = Vec<InstarSession>)), tag = "instar")]
-pub async fn list(State(d): D, Query(q): Query<InstarListQuery>) -> Json<Vec<InstarSession>> {
+pub(crate) async fn list(
+    State(d): D,
+    Query(q): Query<InstarListQuery>,
+) -> Json<Vec<InstarSession>> {
     let all = service::status::list(&d, None);
     Json(
         all.iter()
@@ -79,7 +82,7 @@ pub async fn list(State(d): D, Query(q): Query<InstarListQuery>) -> Json<Vec<Ins
 
 /// A tmux session on warren's server.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TmuxSession {
+pub(crate) struct TmuxSession {
     /// tmux session name.
     pub name: String,
     /// Windows.
@@ -94,7 +97,7 @@ pub struct TmuxSession {
 
 /// The tmux sessions on warren's server.
 #[utoipa::path(get, path = "/sessions/tmux", responses((status = 200, body = Vec<TmuxSession>)), tag = "instar")]
-pub async fn tmux(State(d): D) -> ApiResult<Json<Vec<TmuxSession>>> {
+pub(crate) async fn tmux(State(d): D) -> ApiResult<Json<Vec<TmuxSession>>> {
     if !d.tmux.server_running().await {
         return Ok(Json(Vec::new()));
     }
@@ -119,14 +122,14 @@ pub async fn tmux(State(d): D) -> ApiResult<Json<Vec<TmuxSession>>> {
 
 /// Query of `GET /sessions/{name}/output`.
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct InstarOutputQuery {
+pub(crate) struct InstarOutputQuery {
     /// Lines of output (default 100).
     pub lines: Option<u32>,
 }
 
 /// The last lines of the pane as plain text.
 #[utoipa::path(get, path = "/sessions/{name}/output", params(("name" = String, Path), InstarOutputQuery), responses((status = 200, content_type = "text/plain", body = String)), tag = "instar")]
-pub async fn output(
+pub(crate) async fn output(
     State(d): D,
     Path(name): Path<String>,
     Query(q): Query<InstarOutputQuery>,
@@ -140,7 +143,7 @@ pub async fn output(
 
 /// Type text at the prompt, Enter included.
 #[utoipa::path(post, path = "/sessions/{name}/input", params(("name" = String, Path)), request_body = InstarInput, responses((status = 200, body = SendAnswer)), tag = "instar")]
-pub async fn input(
+pub(crate) async fn input(
     State(d): D,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<InstarInput>,
@@ -168,7 +171,7 @@ pub async fn input(
 
 /// Kill the session, as instar does.
 #[utoipa::path(delete, path = "/sessions/{name}", params(("name" = String, Path)), responses((status = 200, body = InstarSession)), tag = "instar")]
-pub async fn kill(State(d): D, Path(name): Path<String>) -> ApiResult<Json<InstarSession>> {
+pub(crate) async fn kill(State(d): D, Path(name): Path<String>) -> ApiResult<Json<InstarSession>> {
     Ok(Json(instar(
         &service::kill::run(&d, &name, &crate::ops::policy::Caller::person()).await?,
     )))

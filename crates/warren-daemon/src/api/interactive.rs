@@ -16,7 +16,7 @@ type D = State<Arc<Daemon>>;
 /// A hook event (or status line call) of the session whose identity token the request carries
 /// (sent by `warren hook`).
 #[utoipa::path(post, path = "/v1/hook", request_body = HookReport, responses((status = 200, body = HookAnswer), (status = 403, body = ErrorBody)))]
-pub async fn hook(
+pub(crate) async fn hook(
     State(d): D,
     headers: HeaderMap,
     ApiJson(report): ApiJson<HookReport>,
@@ -27,7 +27,7 @@ pub async fn hook(
 
 /// Approve the dialog the session waits on (`always`: the "always allow" choice).
 #[utoipa::path(post, path = "/v1/sessions/{name}/approve", params(("name" = String, Path)), request_body = ApproveRequest, responses((status = 200, body = AnswerResult), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn approve(
+pub(crate) async fn approve(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -41,7 +41,7 @@ pub async fn approve(
 
 /// Deny the dialog the session waits on; a message is queued as the next prompt.
 #[utoipa::path(post, path = "/v1/sessions/{name}/deny", params(("name" = String, Path)), request_body = DenyRequest, responses((status = 200, body = AnswerResult), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn deny(
+pub(crate) async fn deny(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -55,7 +55,7 @@ pub async fn deny(
 
 /// Stop a headless Claude session and continue its conversation in tmux (`<name>-tui`).
 #[utoipa::path(post, path = "/v1/sessions/{name}/takeover", params(("name" = String, Path)), responses((status = 200, body = SessionInfo), (status = 409, body = ErrorBody)))]
-pub async fn takeover(
+pub(crate) async fn takeover(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -66,7 +66,7 @@ pub async fn takeover(
 
 /// Quit the interactive agent of a takeover (when idle) and resume the headless session.
 #[utoipa::path(post, path = "/v1/sessions/{name}/handback", params(("name" = String, Path)), responses((status = 200, body = SessionInfo), (status = 409, body = ErrorBody)))]
-pub async fn handback(
+pub(crate) async fn handback(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,

@@ -1,14 +1,14 @@
 //! The one API: HTTP+JSON on the Unix socket, and on loopback TCP behind a bearer token.
 //! Every route is registered here, with its OpenAPI description.
 
-pub mod auth;
-pub mod error;
-pub mod events;
-pub mod headless;
-pub mod instar;
-pub mod interactive;
-pub mod json;
-pub mod v1;
+pub(crate) mod auth;
+pub(crate) mod error;
+pub(crate) mod events;
+pub(crate) mod headless;
+pub(crate) mod instar;
+pub(crate) mod interactive;
+pub(crate) mod json;
+pub(crate) mod v1;
 
 use crate::daemon::Daemon;
 use axum::Router;
@@ -25,41 +25,13 @@ use utoipa_axum::routes;
 ))]
 struct ApiDoc;
 
-/// MCP over streamable HTTP at `/mcp`: the tools `warren mcp` serves on stdio, each a call to
-/// this daemon's own socket (so both transports are the same thin client). On TCP it sits
-/// behind the bearer token and Host check like every route.
-fn mcp_service(
-    d: &Arc<Daemon>,
-) -> rmcp::transport::streamable_http_server::StreamableHttpService<
-    warren_mcp::WarrenMcp,
-    rmcp::transport::streamable_http_server::session::local::LocalSessionManager,
-> {
-    use rmcp::transport::streamable_http_server::{
-        StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
-    };
-    let socket = d.paths.socket.clone();
-    let connect: warren_mcp::Connector = Arc::new(move || {
-        let socket = socket.clone();
-        Box::pin(async move { Ok(warren_client::Client::new(&socket)) })
-    });
-    let mut config = StreamableHttpServerConfig::default();
-    // The API's own Host check (tcp_guard) already admits only loopback names; requests on
-    // the Unix socket carry `Host: localhost`.
-    config.allowed_hosts = vec![
-        "localhost".into(),
-        "127.0.0.1".into(),
-        "[::1]".into(),
-        "::1".into(),
-    ];
-    StreamableHttpService::new(
-        move || Ok(warren_mcp::WarrenMcp::new(connect.clone())),
-        Arc::new(LocalSessionManager::default()),
-        config,
-    )
-}
+/// Services mounted beside the API by the program that runs the daemon, each under its path
+/// prefix and behind the same checks as every route (the binary mounts MCP at `/mcp`; the
+/// daemon does not depend on its own clients).
+pub type Mounts = Vec<(&'static str, Router)>;
 
 /// Every route, and the OpenAPI document generated from them.
-pub fn router(d: Arc<Daemon>) -> Router {
+pub(crate) fn router(d: Arc<Daemon>, mounts: Mounts) -> Router {
     let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(v1::health_check))
         .routes(routes!(v1::list, v1::create))
@@ -104,8 +76,10 @@ pub fn router(d: Arc<Daemon>) -> Router {
     api.info.version = env!("CARGO_PKG_VERSION").into();
     // Serialised once; a handler captured by value is cloned with the router, so keep it cheap.
     let spec: std::sync::Arc<str> = serde_json::to_string(&api).unwrap_or_default().into();
+    let router = mounts
+        .into_iter()
+        .fold(router, |r, (path, svc)| r.nest_service(path, svc));
     router
-        .nest_service("/mcp", mcp_service(&d))
         .route(
             "/v1/openapi.json",
             axum::routing::get(move || {

@@ -25,7 +25,7 @@ fn idem(headers: &HeaderMap) -> Option<String> {
 
 /// Query of `GET /v1/sessions`.
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     /// Only sessions in this state.
     pub status: Option<String>,
     /// `brief`: only what the `ls` table shows (name, state, signal, age, profile, pid, stale).
@@ -34,7 +34,7 @@ pub struct ListQuery {
 
 /// List sessions.
 #[utoipa::path(get, path = "/v1/sessions", params(ListQuery), responses((status = 200, body = Vec<SessionInfo>)))]
-pub async fn list(State(d): D, Query(q): Query<ListQuery>) -> ApiResult<Response> {
+pub(crate) async fn list(State(d): D, Query(q): Query<ListQuery>) -> ApiResult<Response> {
     let state = match q.status.as_deref() {
         None | Some("") => None,
         Some(s) => Some(
@@ -69,7 +69,7 @@ pub async fn list(State(d): D, Query(q): Query<ListQuery>) -> ApiResult<Response
 
 /// Create a session in tmux.
 #[utoipa::path(post, path = "/v1/sessions", request_body = NewRequest, responses((status = 201, body = SessionInfo), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create(
+pub(crate) async fn create(
     State(d): D,
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewRequest>,
@@ -82,13 +82,13 @@ pub async fn create(
 
 /// One session with its transitions.
 #[utoipa::path(get, path = "/v1/sessions/{name}", params(("name" = String, Path, description = "name or id")), responses((status = 200, body = SessionInfo), (status = 404, body = ErrorBody)))]
-pub async fn status(State(d): D, Path(name): Path<String>) -> ApiResult<Json<SessionInfo>> {
+pub(crate) async fn status(State(d): D, Path(name): Path<String>) -> ApiResult<Json<SessionInfo>> {
     Ok(Json(service::status::one(&d, &name)?))
 }
 
 /// Kill a session (succeeds for one that already ended).
 #[utoipa::path(delete, path = "/v1/sessions/{name}", params(("name" = String, Path)), responses((status = 200, body = SessionInfo), (status = 404, body = ErrorBody)))]
-pub async fn kill(
+pub(crate) async fn kill(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -99,7 +99,7 @@ pub async fn kill(
 
 /// Send text (Enter included unless `enter` is false).
 #[utoipa::path(post, path = "/v1/sessions/{name}/send", params(("name" = String, Path)), request_body = SendRequest, responses((status = 200, body = SendAnswer), (status = 413, body = ErrorBody)))]
-pub async fn send(
+pub(crate) async fn send(
     State(d): D,
     Path(name): Path<String>,
     headers: HeaderMap,
@@ -112,7 +112,7 @@ pub async fn send(
 
 /// Send named keys.
 #[utoipa::path(post, path = "/v1/sessions/{name}/keys", params(("name" = String, Path)), request_body = KeysRequest, responses((status = 200, body = SendAnswer)))]
-pub async fn keys(
+pub(crate) async fn keys(
     State(d): D,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<KeysRequest>,
@@ -122,7 +122,7 @@ pub async fn keys(
 
 /// Wait for a regex or a state.
 #[utoipa::path(post, path = "/v1/sessions/{name}/wait", params(("name" = String, Path)), request_body = WaitRequest, responses((status = 200, body = WaitAnswer)))]
-pub async fn wait(
+pub(crate) async fn wait(
     State(d): D,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<WaitRequest>,
@@ -132,7 +132,7 @@ pub async fn wait(
 
 /// Query of `GET /v1/sessions/{name}/output`.
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct OutputQuery {
+pub(crate) struct OutputQuery {
     /// Raw bytes from this global offset.
     pub since: Option<u64>,
     /// At most this many bytes (default 1 MiB, at most 16 MiB).
@@ -144,7 +144,7 @@ pub struct OutputQuery {
 /// Output: raw bytes from an offset (headers `warren-offset`, `warren-next-offset`,
 /// `warren-missing`, `warren-end`), or `?lines=N` for the rendered screen as text.
 #[utoipa::path(get, path = "/v1/sessions/{name}/output", params(("name" = String, Path), OutputQuery), responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>)))]
-pub async fn output(
+pub(crate) async fn output(
     State(d): D,
     Path(name): Path<String>,
     Query(q): Query<OutputQuery>,
@@ -191,13 +191,13 @@ pub async fn output(
 
 /// Health as seed 003's pane-health (the CLI's exit code follows `health`).
 #[utoipa::path(get, path = "/v1/sessions/{name}/health", params(("name" = String, Path)), responses((status = 200, body = HealthAnswer)))]
-pub async fn health(State(d): D, Path(name): Path<String>) -> Json<HealthAnswer> {
+pub(crate) async fn health(State(d): D, Path(name): Path<String>) -> Json<HealthAnswer> {
     Json(service::health::run(&d, &name).await)
 }
 
 /// Remove ended sessions (or all with `all`).
 #[utoipa::path(post, path = "/v1/cleanup", request_body = CleanupRequest, responses((status = 200, body = CleanupAnswer)))]
-pub async fn cleanup(
+pub(crate) async fn cleanup(
     State(d): D,
     ApiJson(req): ApiJson<CleanupRequest>,
 ) -> ApiResult<Json<CleanupAnswer>> {
@@ -206,7 +206,7 @@ pub async fn cleanup(
 
 /// Query of `GET /v1/find`.
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct FindQuery {
+pub(crate) struct FindQuery {
     /// Also list this user's other tmux servers (read-only).
     #[serde(default)]
     pub all: bool,
@@ -214,13 +214,13 @@ pub struct FindQuery {
 
 /// Unregistered tmux sessions.
 #[utoipa::path(get, path = "/v1/find", params(FindQuery), responses((status = 200, body = Vec<FoundSession>)))]
-pub async fn find(State(d): D, Query(q): Query<FindQuery>) -> Json<Vec<FoundSession>> {
+pub(crate) async fn find(State(d): D, Query(q): Query<FindQuery>) -> Json<Vec<FoundSession>> {
     Json(service::find::run(&d, q.all).await)
 }
 
 /// Register a tmux session on warren's server.
 #[utoipa::path(post, path = "/v1/adopt", request_body = AdoptRequest, responses((status = 201, body = SessionInfo)))]
-pub async fn adopt(
+pub(crate) async fn adopt(
     State(d): D,
     ApiJson(req): ApiJson<AdoptRequest>,
 ) -> ApiResult<(StatusCode, Json<SessionInfo>)> {
@@ -232,13 +232,13 @@ pub async fn adopt(
 
 /// The daemon's status.
 #[utoipa::path(get, path = "/v1/daemon", responses((status = 200, body = DaemonStatus)))]
-pub async fn daemon(State(d): D) -> Json<DaemonStatus> {
+pub(crate) async fn daemon(State(d): D) -> Json<DaemonStatus> {
     Json(service::daemon_status::run(&d))
 }
 
 /// Stop the daemon (sessions keep running unless `kill_sessions`).
 #[utoipa::path(post, path = "/v1/daemon/stop", request_body = StopRequest, responses((status = 202, body = DaemonStatus)))]
-pub async fn stop(
+pub(crate) async fn stop(
     State(d): D,
     ApiJson(req): ApiJson<StopRequest>,
 ) -> (StatusCode, Json<DaemonStatus>) {
@@ -249,7 +249,7 @@ pub async fn stop(
 
 /// Liveness, version and protocol; open on TCP without a token.
 #[utoipa::path(get, path = "/health", responses((status = 200, body = HealthCheck)))]
-pub async fn health_check() -> Json<HealthCheck> {
+pub(crate) async fn health_check() -> Json<HealthCheck> {
     Json(HealthCheck {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -259,6 +259,6 @@ pub async fn health_check() -> Json<HealthCheck> {
 }
 
 /// Any unknown route.
-pub async fn not_found() -> Failure {
+pub(crate) async fn not_found() -> Failure {
     Failure(ApiError::new(ErrorCode::NotFound, "no such route").with_hint("see /v1/openapi.json"))
 }

@@ -52,7 +52,7 @@ impl AttentionConfig {
 
 /// Where a webhook goes: `http://host[:port]/path`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WebhookTarget {
+pub(crate) struct WebhookTarget {
     /// Host name or address (IPv6 without brackets).
     pub host: String,
     /// Port (80 when the URL names none).
@@ -65,7 +65,7 @@ pub struct WebhookTarget {
 
 impl WebhookTarget {
     /// Parses an `http://` URL; an error says what is wrong with it.
-    pub fn parse(url: &str) -> Result<Self, String> {
+    pub(crate) fn parse(url: &str) -> Result<Self, String> {
         let uri: hyper::Uri = url
             .parse()
             .map_err(|e| format!("attention.webhook {url:?}: not a URL ({e})"))?;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 mod attention;
 
-pub use attention::{AttentionConfig, WebhookTarget};
+pub(crate) use attention::{AttentionConfig, WebhookTarget};
 
 /// Everything the daemon can be told. Every field has a default.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -15,10 +15,10 @@ use tokio::sync::{mpsc, watch};
 use warren_proto::Event;
 
 /// Stored events, in the order they were stored.
-pub type Inbox = mpsc::UnboundedReceiver<Arc<Event>>;
+pub(crate) type Inbox = mpsc::UnboundedReceiver<Arc<Event>>;
 
 /// What a component gets when it starts.
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// The daemon.
     pub d: Arc<Daemon>,
     /// Every stored event since the component was added.
@@ -28,12 +28,12 @@ pub struct Ctx {
 
 impl Ctx {
     /// Resolves once the daemon tells its components to stop.
-    pub async fn stopped(&mut self) {
+    pub(crate) async fn stopped(&mut self) {
         let _ = self.stop.wait_for(|s| *s).await;
     }
 
     /// The next stored event; `None` once the component should stop.
-    pub async fn next(&mut self) -> Option<Arc<Event>> {
+    pub(crate) async fn next(&mut self) -> Option<Arc<Event>> {
         tokio::select! {
             biased;
             _ = self.stop.wait_for(|s| *s) => None,
@@ -43,7 +43,7 @@ impl Ctx {
 }
 
 /// A long-running part of the daemon (see docs/ARCHITECTURE.md, "Components").
-pub trait Component: Send + 'static {
+pub(crate) trait Component: Send + 'static {
     /// Its name, in the daemon's log.
     const NAME: &'static str;
     /// Runs until [`Ctx::next`] says stop (or [`Ctx::stopped`] resolves).
@@ -53,7 +53,7 @@ pub trait Component: Send + 'static {
 type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// The daemon's components: added (subscribed) first, started together, stopped together.
-pub struct Components {
+pub(crate) struct Components {
     stop: watch::Sender<bool>,
     pending: Vec<(&'static str, Task)>,
     running: tokio::task::JoinSet<()>,
@@ -71,7 +71,7 @@ impl Default for Components {
 
 impl Components {
     /// Subscribes `c` to the stored events now; it runs from [`Components::start`].
-    pub fn add<C: Component>(&mut self, d: &Arc<Daemon>, c: C) {
+    pub(crate) fn add<C: Component>(&mut self, d: &Arc<Daemon>, c: C) {
         let ctx = Ctx {
             d: d.clone(),
             inbox: d.bus.subscribe_stored(C::NAME),
@@ -81,7 +81,7 @@ impl Components {
     }
 
     /// Starts every component added so far.
-    pub fn start(&mut self) {
+    pub(crate) fn start(&mut self) {
         for (name, task) in self.pending.drain(..) {
             tracing::debug!("starting component {name}");
             self.running.spawn(async move {
@@ -93,7 +93,7 @@ impl Components {
 
     /// Tells every component to stop and waits up to `within` for them to end; the ones
     /// still running then are aborted.
-    pub async fn stop(mut self, within: Duration) {
+    pub(crate) async fn stop(mut self, within: Duration) {
         self.stop.send_replace(true);
         let all = async { while self.running.join_next().await.is_some() {} };
         if tokio::time::timeout(within, all).await.is_err() {

@@ -1,6 +1,6 @@
 //! The daemon's shared state, and the few things every service does the same way.
 
-pub mod component;
+pub(crate) mod component;
 mod recorder;
 
 pub use recorder::kill_recorder;
@@ -21,7 +21,7 @@ use std::time::Instant;
 use warren_proto::{ApiError, ErrorCode, EventKind, SessionState};
 
 /// Everything the services share.
-pub struct Daemon {
+pub(crate) struct Daemon {
     /// Where files live.
     pub paths: Paths,
     /// Configuration.
@@ -52,7 +52,7 @@ pub struct Daemon {
 
 impl Daemon {
     /// Makes a transition: store first, then memory, then the event.
-    pub fn transition(&self, h: &SessionHandle, next: Next) {
+    pub(crate) fn transition(&self, h: &SessionHandle, next: Next) {
         let from = h.state();
         if from == next.to {
             return;
@@ -94,7 +94,7 @@ impl Daemon {
 
     /// Publishes that a session was made (its row is stored, its handle registered or about
     /// to be): one `created` event, whatever made it.
-    pub fn announce_created(&self, h: &SessionHandle) {
+    pub(crate) fn announce_created(&self, h: &SessionHandle) {
         let kind = EventKind::Created {
             profile: h.profile.name.clone(),
         };
@@ -104,7 +104,7 @@ impl Daemon {
     }
 
     /// Publishes an exit event.
-    pub fn publish_exit(
+    pub(crate) fn publish_exit(
         &self,
         h: &SessionHandle,
         exit_code: Option<i32>,
@@ -123,12 +123,12 @@ impl Daemon {
     }
 
     /// Records a breach of the safety net: stored, then published as a `violation` event.
-    pub fn record_violation(&self, h: &SessionHandle, kind: &str, message: &str) {
+    pub(crate) fn record_violation(&self, h: &SessionHandle, kind: &str, message: &str) {
         self.store_violation(h, violation(kind, message));
     }
 
     /// Stores and publishes a violation.
-    pub fn store_violation(&self, h: &SessionHandle, v: warren_proto::Violation) {
+    pub(crate) fn store_violation(&self, h: &SessionHandle, v: warren_proto::Violation) {
         tracing::warn!(session = %h.name, "safety net: {}", v.message);
         if let Err(e) = self.store.add_violation(&h.id, &v, now_ms()) {
             tracing::error!("storing violation: {e}");
@@ -142,7 +142,7 @@ impl Daemon {
     }
 
     /// A tmux failure as an API error.
-    pub fn tmux_error(&self, e: TmuxError) -> ApiError {
+    pub(crate) fn tmux_error(&self, e: TmuxError) -> ApiError {
         match e {
             TmuxError::Unavailable(m) => ApiError::new(ErrorCode::TmuxUnavailable, m),
             TmuxError::Gone => ApiError::new(
@@ -155,14 +155,14 @@ impl Daemon {
     }
 
     /// A disk failure: the session is marked and the daemon keeps serving.
-    pub fn disk_error(&self, h: &SessionHandle, e: std::io::Error) -> ApiError {
+    pub(crate) fn disk_error(&self, h: &SessionHandle, e: std::io::Error) -> ApiError {
         tracing::error!(session = %h.name, "disk: {e}");
         ApiError::internal(format!("cannot write in {}: {e}", h.dir.display()))
             .with_hint("free disk space; recorded output is kept")
     }
 
     /// A profile by name; 400 naming the known ones.
-    pub fn profile(&self, name: &str) -> Result<crate::profiles::Profile, ApiError> {
+    pub(crate) fn profile(&self, name: &str) -> Result<crate::profiles::Profile, ApiError> {
         self.profiles.get(name).cloned().ok_or_else(|| {
             ApiError::bad_field(
                 "profile",
@@ -175,7 +175,7 @@ impl Daemon {
     }
 
     /// Refuses a name a live session holds.
-    pub fn ensure_name_free(&self, name: &str) -> Result<(), ApiError> {
+    pub(crate) fn ensure_name_free(&self, name: &str) -> Result<(), ApiError> {
         match self.registry.live_with_name(name) {
             Some(live) => Err(ApiError::new(
                 ErrorCode::NameTaken,
@@ -189,7 +189,7 @@ impl Daemon {
     }
 
     /// Looks a session up by name or id; 404 in the words the issue asks for.
-    pub fn lookup(&self, key: &str) -> Result<Arc<SessionHandle>, ApiError> {
+    pub(crate) fn lookup(&self, key: &str) -> Result<Arc<SessionHandle>, ApiError> {
         self.registry
             .resolve(key)
             .ok_or_else(|| ApiError::no_session(key))
@@ -197,7 +197,7 @@ impl Daemon {
 
     /// A crash point for tests: when `<home>/fault.<name>` exists, it is removed and the daemon
     /// aborts right here, like `kill -9` at that instant. One stat; nothing in normal use.
-    pub fn fault(&self, name: &str) {
+    pub(crate) fn fault(&self, name: &str) {
         let marker = self.paths.home.join(format!("fault.{name}"));
         if marker.exists() {
             let _ = std::fs::remove_file(&marker);
@@ -207,7 +207,7 @@ impl Daemon {
     }
 
     /// The shell command tmux pipes a pane's output into.
-    pub fn pipe_command(&self, dir: &std::path::Path) -> String {
+    pub(crate) fn pipe_command(&self, dir: &std::path::Path) -> String {
         use crate::tmux::quote::sh;
         format!(
             "exec {} pipe --dir {} --max-bytes {} --keep {} --recorder {}",

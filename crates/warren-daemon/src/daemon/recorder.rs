@@ -28,7 +28,7 @@ pub fn kill_recorder(paths: &Paths) {
 
 impl Daemon {
     /// Makes sure the output recorder runs; true when this call started it.
-    pub async fn start_recorder(&self) -> anyhow::Result<bool> {
+    pub(crate) async fn start_recorder(&self) -> anyhow::Result<bool> {
         let (exe, p) = (self.exe.clone(), self.paths.clone());
         let started = tokio::task::spawn_blocking(move || {
             recorder::ensure_running(&exe, &p.recorder_socket, &p.recorder_pid, &p.log_file)

@@ -12,13 +12,13 @@ use warren_helpers::holder::frame::{Answer, MAX_FRAME, Request};
 const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A connection to one holder.
-pub struct HolderClient {
+pub(crate) struct HolderClient {
     conn: UnixStream,
 }
 
 impl HolderClient {
     /// Connects to the holder of session directory `dir` and says hello.
-    pub async fn connect(dir: &Path) -> std::io::Result<(Self, Answer)> {
+    pub(crate) async fn connect(dir: &Path) -> std::io::Result<(Self, Answer)> {
         let path = dir.join(warren_helpers::holder::files::SOCKET);
         let conn = tokio::time::timeout(TIMEOUT, UnixStream::connect(&path))
             .await
@@ -29,7 +29,7 @@ impl HolderClient {
     }
 
     /// Sends one request and reads its answer.
-    pub async fn request(&mut self, req: &Request) -> std::io::Result<Answer> {
+    pub(crate) async fn request(&mut self, req: &Request) -> std::io::Result<Answer> {
         let body = serde_json::to_vec(req)?;
         let len = u32::try_from(body.len())
             .ok()
@@ -60,7 +60,7 @@ impl HolderClient {
     }
 
     /// Forwards a JSON line with its sequence number.
-    pub async fn write(&mut self, seq: u64, line: String) -> std::io::Result<Answer> {
+    pub(crate) async fn write(&mut self, seq: u64, line: String) -> std::io::Result<Answer> {
         self.request(&Request::Write {
             v: HOLDER_PROTOCOL,
             seq,
@@ -70,12 +70,12 @@ impl HolderClient {
     }
 
     /// Closes the agent's stdin.
-    pub async fn close(&mut self) -> std::io::Result<Answer> {
+    pub(crate) async fn close(&mut self) -> std::io::Result<Answer> {
         self.request(&Request::Close { v: HOLDER_PROTOCOL }).await
     }
 
     /// Signals the agent's process group.
-    pub async fn signal(&mut self, signal: &str) -> std::io::Result<Answer> {
+    pub(crate) async fn signal(&mut self, signal: &str) -> std::io::Result<Answer> {
         self.request(&Request::Signal {
             v: HOLDER_PROTOCOL,
             signal: signal.into(),

@@ -3,4 +3,4 @@
 //! session directory are [`warren_helpers::holder`]: it runs without an async runtime and
 //! outlives the daemon.
 
-pub mod client;
+pub(crate) mod client;

@@ -11,7 +11,11 @@ use warren_helpers::outlog;
 use warren_proto::{Ack, SendAnswer};
 
 /// Acked when output grows past `before` (the echo) within the ack timeout.
-pub async fn acknowledge(d: &Daemon, h: &crate::session::SessionHandle, before: u64) -> SendAnswer {
+pub(crate) async fn acknowledge(
+    d: &Daemon,
+    h: &crate::session::SessionHandle,
+    before: u64,
+) -> SendAnswer {
     let mut rx = h.watch();
     let seen = wait_progress(
         &mut rx,
@@ -39,7 +43,12 @@ pub async fn acknowledge(d: &Daemon, h: &crate::session::SessionHandle, before: 
 
 /// Follows output from `from` until a line matches or the timeout passes (or the session has
 /// ended and its output is all read).
-pub async fn follow(h: &SessionHandle, from: u64, re: Regex, timeout: Duration) -> Option<String> {
+pub(crate) async fn follow(
+    h: &SessionHandle,
+    from: u64,
+    re: Regex,
+    timeout: Duration,
+) -> Option<String> {
     let deadline = tokio::time::Instant::now() + timeout;
     let mut matcher = LineMatcher::new(re);
     let mut cursor = from;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use warren_proto::{ApiError, EventKind, SessionState, Signal};
 
 /// Kills a live session (one that ended already is left as it is).
-pub async fn kill(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiError> {
+pub(crate) async fn kill(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiError> {
     let _ = d;
     if h.ended() {
         return Ok(());
@@ -40,7 +40,11 @@ pub async fn kill(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiErro
 
 /// Stops a headless session gracefully; `done` marks it completed. Answers once the agent
 /// has exited (bounded by the exit timeout).
-pub async fn stop(d: &Arc<Daemon>, h: &Arc<SessionHandle>, done: bool) -> Result<(), ApiError> {
+pub(crate) async fn stop(
+    d: &Arc<Daemon>,
+    h: &Arc<SessionHandle>,
+    done: bool,
+) -> Result<(), ApiError> {
     if h.ended() {
         if done && h.state() != SessionState::Completed {
             if let Some(mut row) = h.headless() {
@@ -69,7 +73,7 @@ pub async fn stop(d: &Arc<Daemon>, h: &Arc<SessionHandle>, done: bool) -> Result
 }
 
 /// Ends (if live) and forgets one session: its tmux session, directory, record and tasks.
-pub async fn remove(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiError> {
+pub(crate) async fn remove(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiError> {
     if !h.state().is_terminal() {
         kill(d, h).await?;
     }

@@ -9,10 +9,10 @@ use tokio::sync::oneshot;
 use warren_proto::{ApiError, ErrorCode};
 
 /// Where an actor's `()` answer goes.
-pub type Reply = oneshot::Sender<Result<(), ApiError>>;
+pub(crate) type Reply = oneshot::Sender<Result<(), ApiError>>;
 
 /// The session, which must be headless.
-pub fn lookup(d: &Daemon, key: &str) -> Result<Arc<SessionHandle>, ApiError> {
+pub(crate) fn lookup(d: &Daemon, key: &str) -> Result<Arc<SessionHandle>, ApiError> {
     let h = d.lookup(key)?;
     if !h.is_headless() {
         return Err(not_headless(&h));
@@ -21,7 +21,7 @@ pub fn lookup(d: &Daemon, key: &str) -> Result<Arc<SessionHandle>, ApiError> {
 }
 
 /// The error for a headless verb asked of a tmux session.
-pub fn not_headless(h: &SessionHandle) -> ApiError {
+pub(crate) fn not_headless(h: &SessionHandle) -> ApiError {
     ApiError::new(
         ErrorCode::Conflict,
         format!("session {} runs in tmux, not headless", h.name),
@@ -30,7 +30,7 @@ pub fn not_headless(h: &SessionHandle) -> ApiError {
 }
 
 /// Sends a headless command and waits for its answer; a tmux session is refused.
-pub async fn ask(
+pub(crate) async fn ask(
     h: &SessionHandle,
     make: impl FnOnce(Reply) -> HeadlessCmd,
 ) -> Result<(), ApiError> {
@@ -41,7 +41,7 @@ pub async fn ask(
 }
 
 /// Sends a tmux command and waits for its answer; a headless session is refused.
-pub async fn ask_tmux(
+pub(crate) async fn ask_tmux(
     h: &SessionHandle,
     make: impl FnOnce(Reply) -> TmuxCmd,
 ) -> Result<(), ApiError> {
@@ -58,7 +58,7 @@ pub async fn ask_tmux(
 }
 
 /// Interrupts the current turn, in whichever runtime the session runs.
-pub async fn interrupt(h: &SessionHandle) -> Result<(), ApiError> {
+pub(crate) async fn interrupt(h: &SessionHandle) -> Result<(), ApiError> {
     let (name, state) = (h.name.as_str(), h.state());
     match h.runtime() {
         Runtime::Tmux(t) => {

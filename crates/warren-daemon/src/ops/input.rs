@@ -14,7 +14,7 @@ use warren_proto::{
 };
 
 /// Sends; a retried key answers what the first attempt answered, never sending twice.
-pub async fn send(
+pub(crate) async fn send(
     d: &Arc<Daemon>,
     key: &str,
     req: SendRequest,
@@ -157,14 +157,19 @@ async fn headless(
     let seq = super::turns::enqueue(h, req.text, req.stop).await?;
     if let Some(k) = &idem {
         let pending = serde_json::json!({ "pending_seq": seq }).to_string();
-        let _ = d.store.idem_complete(k, &pending);
+        if let Err(e) = d.store.idem_complete(k, &pending) {
+            tracing::error!(session = %h.name, "storing the idempotent send's interaction (a retry may send again): {e}");
+        }
     }
     let answer = super::turns::await_answer(d, h, seq, req.no_wait, req.timeout_ms).await?;
     if let (Some(k), Some(status)) = (&idem, &answer.status) {
         if status != "running" {
-            let _ = d
+            if let Err(e) = d
                 .store
-                .idem_complete(k, &serde_json::to_string(&answer).unwrap_or_default());
+                .idem_complete(k, &serde_json::to_string(&answer).unwrap_or_default())
+            {
+                tracing::error!(session = %h.name, "storing the idempotent answer: {e}");
+            }
         }
     }
     Ok(answer)
@@ -173,7 +178,7 @@ async fn headless(
 /// Input to an agent that acknowledges it (Claude Code): stored as queued, typed when the
 /// agent is idle, `acked` when its UserPromptSubmit hook reports the same text. A retried
 /// idempotency key answers the first input's present state and never types it again.
-pub async fn interactive(
+pub(crate) async fn interactive(
     d: &Arc<Daemon>,
     h: &Arc<crate::session::SessionHandle>,
     text: String,
@@ -210,9 +215,12 @@ pub async fn interactive(
         .input_add(&h.id, &text, crate::store::now_ms())
         .map_err(ApiError::internal)?;
     if let Some(k) = &idem {
-        let _ = d
+        if let Err(e) = d
             .store
-            .idem_complete(k, &serde_json::json!({ "input_seq": seq }).to_string());
+            .idem_complete(k, &serde_json::json!({ "input_seq": seq }).to_string())
+        {
+            tracing::error!(session = %h.name, "storing the idempotent input's number: {e}");
+        }
     }
     let (reply, rx) = tokio::sync::oneshot::channel();
     if !h
@@ -260,7 +268,11 @@ async fn present(d: &Daemon, h: &crate::session::SessionHandle, seq: u64) -> Sen
 }
 
 /// Sends the keys and acknowledges like `send`.
-pub async fn keys(d: &Arc<Daemon>, key: &str, req: KeysRequest) -> Result<SendAnswer, ApiError> {
+pub(crate) async fn keys(
+    d: &Arc<Daemon>,
+    key: &str,
+    req: KeysRequest,
+) -> Result<SendAnswer, ApiError> {
     if req.keys.is_empty()
         || req
             .keys

@@ -6,7 +6,7 @@ use warren_proto::{ApiError, Limits, LimitsRequest};
 /// The limits a tmux session can keep: the time limits, and for Claude Code (whose hooks and
 /// status line report them) cost and turns. Protected paths need every tool call (a headless
 /// session has them), so asking for them is an error.
-pub fn tmux_limits(
+pub(crate) fn tmux_limits(
     l: warren_proto::Limits,
     reports_cost: bool,
 ) -> Result<warren_proto::Limits, ApiError> {
@@ -26,7 +26,7 @@ pub fn tmux_limits(
 }
 
 /// Fields the request leaves out come from the configured defaults.
-pub fn with_defaults(mut l: Limits, defaults: &Limits) -> Limits {
+pub(crate) fn with_defaults(mut l: Limits, defaults: &Limits) -> Limits {
     l.max_cost = l.max_cost.or(defaults.max_cost);
     l.max_turns = l.max_turns.or(defaults.max_turns);
     l.max_time_secs = l.max_time_secs.or(defaults.max_time_secs);
@@ -39,7 +39,7 @@ pub fn with_defaults(mut l: Limits, defaults: &Limits) -> Limits {
 }
 
 /// Zero means no limit.
-pub fn normalize(mut l: Limits) -> Limits {
+pub(crate) fn normalize(mut l: Limits) -> Limits {
     l.max_cost = l.max_cost.filter(|c| *c != 0.0);
     l.max_turns = l.max_turns.filter(|t| *t != 0);
     l.max_time_secs = l.max_time_secs.filter(|t| *t != 0);
@@ -48,7 +48,7 @@ pub fn normalize(mut l: Limits) -> Limits {
 }
 
 /// Limits must be positive numbers.
-pub fn validate_limits(l: &Limits) -> Result<(), ApiError> {
+pub(crate) fn validate_limits(l: &Limits) -> Result<(), ApiError> {
     if l.max_cost.is_some_and(|c| !c.is_finite() || c < 0.0) {
         return Err(ApiError::bad_field(
             "max_cost",
@@ -62,7 +62,7 @@ pub fn validate_limits(l: &Limits) -> Result<(), ApiError> {
 }
 
 /// The limits after a change: given fields replace, `0` removes.
-pub fn apply(old: &Limits, req: &LimitsRequest) -> Limits {
+pub(crate) fn apply(old: &Limits, req: &LimitsRequest) -> Limits {
     let pick_f = |o: Option<f64>, n: Option<f64>| match n {
         Some(0.0) => None,
         Some(v) => Some(v),

@@ -3,17 +3,17 @@
 //! reviving a session, headless turns). A verb in `service/` imports these, never another
 //! verb; nothing here imports a verb.
 
-pub mod ack;
-pub mod end;
-pub mod headless_of;
-pub mod input;
-pub mod limits;
-pub mod new_headless;
-pub mod new_tmux;
-pub mod policy;
-pub mod revive;
-pub mod turns;
-pub mod view;
+pub(crate) mod ack;
+pub(crate) mod end;
+pub(crate) mod headless_of;
+pub(crate) mod input;
+pub(crate) mod limits;
+pub(crate) mod new_headless;
+pub(crate) mod new_tmux;
+pub(crate) mod policy;
+pub(crate) mod revive;
+pub(crate) mod turns;
+pub(crate) mod view;
 
 use crate::session::Progress;
 use std::time::Duration;
@@ -21,7 +21,7 @@ use tokio::sync::watch;
 use warren_proto::ApiError;
 
 /// Waits until `pred` holds for the session's progress, or the timeout passes.
-pub async fn wait_progress(
+pub(crate) async fn wait_progress(
     rx: &mut watch::Receiver<Progress>,
     timeout: Duration,
     mut pred: impl FnMut(&Progress) -> bool,
@@ -41,7 +41,10 @@ pub async fn wait_progress(
 
 /// A session's working directory: the one given, else `$HOME`; it must be an absolute path to
 /// a directory (the error names `field`).
-pub fn working_dir(field: &str, given: Option<&str>) -> Result<std::path::PathBuf, ApiError> {
+pub(crate) fn working_dir(
+    field: &str,
+    given: Option<&str>,
+) -> Result<std::path::PathBuf, ApiError> {
     let cwd = match given {
         Some(c) => std::path::PathBuf::from(c),
         None => std::env::var_os("HOME").map_or_else(|| "/".into(), std::path::PathBuf::from),
@@ -62,7 +65,7 @@ pub fn working_dir(field: &str, given: Option<&str>) -> Result<std::path::PathBu
 }
 
 /// A timeout from the request, bounded to a day.
-pub fn timeout_of(ms: Option<u64>, default: Duration) -> Duration {
+pub(crate) fn timeout_of(ms: Option<u64>, default: Duration) -> Duration {
     ms.map(Duration::from_millis)
         .unwrap_or(default)
         .min(Duration::from_secs(86400))

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, NewRequest, SessionState, Signal, SpawnRequest};
 
 /// What a fork carries over from its source.
-pub struct ForkFrom {
+pub(crate) struct ForkFrom {
     /// The source's argv (its flags).
     pub argv: Vec<String>,
     /// The source's environment.
@@ -24,7 +24,7 @@ pub struct ForkFrom {
 }
 
 /// Makes the session and starts its holder; the caller sends the first message.
-pub async fn create(
+pub(crate) async fn create(
     d: &Arc<Daemon>,
     req: &SpawnRequest,
     caller: &Caller,
@@ -152,7 +152,9 @@ pub async fn create(
     d.announce_created(&h);
     match launch::start(d, &dir, &row.cwd, &env, &argv, &id).await {
         Ok(pid) => {
-            let _ = d.store.set_pid(&id, pid);
+            if let Err(e) = d.store.set_pid(&id, pid) {
+                tracing::error!(session = %name, "storing the agent's pid: {e}");
+            }
             h.update(|r| r.pid = Some(pid));
         }
         Err(e) => {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use warren_proto::{ApiError, ErrorCode, NewRequest, SessionInfo, SessionState, Signal};
 
 /// Creates the session; with an idempotency key already used, answers the session it made.
-pub async fn create(
+pub(crate) async fn create(
     d: &Arc<Daemon>,
     req: NewRequest,
     idem: Option<String>,

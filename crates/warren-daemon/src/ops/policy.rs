@@ -8,19 +8,19 @@ use warren_proto::{ApiError, ErrorCode, Limits};
 
 /// The caller of a request.
 #[derive(Debug, Clone, Default)]
-pub struct Caller {
+pub(crate) struct Caller {
     /// The session making the request, when it came from inside one.
     pub session_id: Option<String>,
 }
 
 impl Caller {
     /// A person at the CLI or an outside client.
-    pub fn person() -> Self {
+    pub(crate) fn person() -> Self {
         Self::default()
     }
 
     /// Resolves an identity token (as sent in the header) to its session.
-    pub fn from_token(d: &Daemon, token: Option<&str>) -> Result<Self, ApiError> {
+    pub(crate) fn from_token(d: &Daemon, token: Option<&str>) -> Result<Self, ApiError> {
         let Some(token) = token.filter(|t| !t.is_empty()) else {
             return Ok(Self::person());
         };
@@ -38,14 +38,14 @@ impl Caller {
     }
 
     /// The calling session's handle.
-    pub fn session(&self, d: &Daemon) -> Option<Arc<SessionHandle>> {
+    pub(crate) fn session(&self, d: &Daemon) -> Option<Arc<SessionHandle>> {
         self.session_id
             .as_deref()
             .and_then(|id| d.registry.resolve(id))
     }
 
     /// Whether `target` is the caller itself or one of its ancestors.
-    pub fn is_self_or_ancestor(&self, d: &Daemon, target: &SessionHandle) -> bool {
+    pub(crate) fn is_self_or_ancestor(&self, d: &Daemon, target: &SessionHandle) -> bool {
         let Some(mut cur) = self.session_id.clone() else {
             return false;
         };
@@ -67,7 +67,7 @@ impl Caller {
     }
 
     /// Refuses ending an ancestor (ending itself is allowed).
-    pub fn may_end(&self, d: &Daemon, target: &SessionHandle) -> Result<(), ApiError> {
+    pub(crate) fn may_end(&self, d: &Daemon, target: &SessionHandle) -> Result<(), ApiError> {
         if self.session_id.as_deref() != Some(target.id.as_str())
             && self.is_self_or_ancestor(d, target)
         {
@@ -80,7 +80,7 @@ impl Caller {
     }
 
     /// Refuses raising the limits of itself or an ancestor.
-    pub fn may_set_limits(
+    pub(crate) fn may_set_limits(
         &self,
         d: &Daemon,
         target: &SessionHandle,
@@ -110,7 +110,7 @@ fn looser<T: PartialOrd>(old: Option<T>, new: Option<T>) -> bool {
 }
 
 /// Whether `new` is looser than `old` anywhere.
-pub fn raises(old: &Limits, new: &Limits) -> bool {
+pub(crate) fn raises(old: &Limits, new: &Limits) -> bool {
     looser(old.max_cost, new.max_cost)
         || looser(old.max_turns, new.max_turns)
         || looser(old.max_time_secs, new.max_time_secs)
@@ -120,7 +120,7 @@ pub fn raises(old: &Limits, new: &Limits) -> bool {
 }
 
 /// How a token is stored: its SHA-256, hex. The token itself is never stored or logged.
-pub fn hash(token: &str) -> String {
+pub(crate) fn hash(token: &str) -> String {
     use sha2::Digest as _;
     sha2::Sha256::digest(token.as_bytes())
         .iter()
@@ -129,7 +129,7 @@ pub fn hash(token: &str) -> String {
 }
 
 /// A new random identity token.
-pub fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     let mut b = [0u8; 24];
     let _ = getrandom::fill(&mut b);
     b.iter().map(|x| format!("{x:02x}")).collect()

@@ -11,17 +11,17 @@ use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, SessionState, Signal};
 
 /// The file in a headless session's directory naming the tmux session that took it over.
-pub const TAKEOVER_FILE: &str = "takeover.json";
+pub(crate) const TAKEOVER_FILE: &str = "takeover.json";
 
 /// The interactive session a headless one was taken over by, if it was.
-pub fn taken_over_by(dir: &Path) -> Option<String> {
+pub(crate) fn taken_over_by(dir: &Path) -> Option<String> {
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join(TAKEOVER_FILE)).ok()?).ok()?;
     v.get("tui")?.as_str().map(String::from)
 }
 
 /// Refuses input to a headless session while a person holds its conversation in tmux.
-pub fn refuse_if_taken_over(d: &Daemon, h: &SessionHandle) -> Result<(), ApiError> {
+pub(crate) fn refuse_if_taken_over(d: &Daemon, h: &SessionHandle) -> Result<(), ApiError> {
     let Some(tui) = taken_over_by(&h.dir) else {
         return Ok(());
     };
@@ -45,7 +45,7 @@ pub fn refuse_if_taken_over(d: &Daemon, h: &SessionHandle) -> Result<(), ApiErro
 }
 
 /// Makes the session take input: unpause a live one, restart a stopped one.
-pub async fn revive(
+pub(crate) async fn revive(
     d: &Arc<Daemon>,
     h: &Arc<crate::session::SessionHandle>,
 ) -> Result<(), ApiError> {
@@ -105,7 +105,9 @@ pub async fn revive(
     let session = h.row();
     match launch::start(d, &h.dir, &session.cwd, &env, &argv, &h.id).await {
         Ok(pid) => {
-            let _ = d.store.set_pid(&h.id, pid);
+            if let Err(e) = d.store.set_pid(&h.id, pid) {
+                tracing::error!(session = %h.name, "storing the agent's pid: {e}");
+            }
             h.update(|r| {
                 r.pid = Some(pid);
                 r.exit_code = None;

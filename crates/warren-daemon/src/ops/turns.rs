@@ -11,7 +11,7 @@ use warren_proto::{Ack, ApiError, ErrorCode, Interaction, SendAnswer};
 const ACK_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Queues `prompt`; answers at the acknowledgement (`no_wait`) or at the turn's end.
-pub async fn submit(
+pub(crate) async fn submit(
     d: &Arc<Daemon>,
     h: &Arc<SessionHandle>,
     prompt: String,
@@ -24,7 +24,11 @@ pub async fn submit(
 }
 
 /// Queues `prompt` as the next interaction; answers its sequence number.
-pub async fn enqueue(h: &Arc<SessionHandle>, prompt: String, stop: bool) -> Result<u64, ApiError> {
+pub(crate) async fn enqueue(
+    h: &Arc<SessionHandle>,
+    prompt: String,
+    stop: bool,
+) -> Result<u64, ApiError> {
     if prompt.len() > warren_proto::MAX_BODY_BYTES {
         return Err(ApiError::new(
             ErrorCode::TooLarge,
@@ -45,7 +49,7 @@ pub async fn enqueue(h: &Arc<SessionHandle>, prompt: String, stop: bool) -> Resu
 }
 
 /// Waits for interaction `seq`: its acknowledgement (`no_wait`) or its end.
-pub async fn await_answer(
+pub(crate) async fn await_answer(
     d: &Arc<Daemon>,
     h: &Arc<SessionHandle>,
     seq: u64,

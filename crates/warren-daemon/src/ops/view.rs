@@ -6,7 +6,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, SessionBrief, SessionInfo, SessionState};
 
 /// One session with its transitions.
-pub fn one(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
+pub(crate) fn one(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
     let h = d.lookup(key)?;
     let mut info = h.info(d.config.stale_after_secs);
     info.transitions = d.store.transitions(&h.id).map_err(ApiError::internal)?;
@@ -37,7 +37,7 @@ pub fn one(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
 }
 
 /// Every session, optionally of one state; from memory, so it stays fast under load.
-pub fn list(d: &Arc<Daemon>, state: Option<SessionState>) -> Vec<SessionInfo> {
+pub(crate) fn list(d: &Arc<Daemon>, state: Option<SessionState>) -> Vec<SessionInfo> {
     d.registry
         .all()
         .iter()
@@ -47,7 +47,7 @@ pub fn list(d: &Arc<Daemon>, state: Option<SessionState>) -> Vec<SessionInfo> {
 }
 
 /// Every session as the `ls` table shows it.
-pub fn brief(d: &Arc<Daemon>, state: Option<SessionState>) -> Vec<SessionBrief> {
+pub(crate) fn brief(d: &Arc<Daemon>, state: Option<SessionState>) -> Vec<SessionBrief> {
     d.registry
         .all()
         .iter()

@@ -2,8 +2,8 @@
 //! `tmux` (interactive, in warren's own tmux server) and `headless` (a child speaking
 //! stream-json under `warren holder`). A session is registered and its tasks started here.
 
-pub mod headless;
-pub mod tmux;
+pub(crate) mod headless;
+pub(crate) mod tmux;
 
 use crate::daemon::Daemon;
 use crate::session::{HeadlessCmd, SessionHandle, TmuxCmd};
@@ -12,7 +12,7 @@ use tmux::{actor, tail};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// Registers a tmux session and starts its output tail and (while it is live) its actor.
-pub fn start_tmux(d: &Arc<Daemon>, h: Arc<SessionHandle>, rx: UnboundedReceiver<TmuxCmd>) {
+pub(crate) fn start_tmux(d: &Arc<Daemon>, h: Arc<SessionHandle>, rx: UnboundedReceiver<TmuxCmd>) {
     register(d, &h);
     tokio::spawn(tail::run(d.clone(), h.clone()));
     if !h.state().is_terminal() {
@@ -22,7 +22,11 @@ pub fn start_tmux(d: &Arc<Daemon>, h: Arc<SessionHandle>, rx: UnboundedReceiver<
 
 /// Registers a headless session and starts its actor while its agent runs (the actor reads
 /// the agent's stream itself: it parses what a tail would publish).
-pub fn start_headless(d: &Arc<Daemon>, h: Arc<SessionHandle>, rx: UnboundedReceiver<HeadlessCmd>) {
+pub(crate) fn start_headless(
+    d: &Arc<Daemon>,
+    h: Arc<SessionHandle>,
+    rx: UnboundedReceiver<HeadlessCmd>,
+) {
     register(d, &h);
     if !h.ended() {
         tokio::spawn(headless::actor::run(d.clone(), h, rx));

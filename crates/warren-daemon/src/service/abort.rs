@@ -8,7 +8,11 @@ use std::sync::Arc;
 use warren_proto::{ApiError, SessionInfo};
 
 /// Interrupts (best effort) and kills.
-pub async fn run(d: &Arc<Daemon>, key: &str, caller: &Caller) -> Result<SessionInfo, ApiError> {
+pub(crate) async fn run(
+    d: &Arc<Daemon>,
+    key: &str,
+    caller: &Caller,
+) -> Result<SessionInfo, ApiError> {
     let h = d.lookup(key)?;
     caller.may_end(d, &h)?;
     if !h.ended() {

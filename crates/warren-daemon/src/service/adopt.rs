@@ -11,7 +11,7 @@ use warren_proto::{
 };
 
 /// Adopts and answers the new session's status.
-pub async fn run(d: &Arc<Daemon>, req: AdoptRequest) -> Result<SessionInfo, ApiError> {
+pub(crate) async fn run(d: &Arc<Daemon>, req: AdoptRequest) -> Result<SessionInfo, ApiError> {
     let name = match req.name.clone() {
         Some(n) => n,
         None => SessionName::new(&req.tmux_name).map_err(|e| {

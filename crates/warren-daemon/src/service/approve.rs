@@ -96,7 +96,7 @@ async fn press(h: &SessionHandle, keys: Vec<String>, then: Next) -> Result<(), A
 }
 
 /// `approve NAME [--always]`.
-pub async fn approve(
+pub(crate) async fn approve(
     d: &Arc<Daemon>,
     key: &str,
     always: bool,
@@ -144,7 +144,7 @@ pub async fn approve(
 
 /// `deny NAME [--message M]`: picks "No" (Claude Code then stops the turn and fires no
 /// hook), and queues the message as the next prompt.
-pub async fn deny(
+pub(crate) async fn deny(
     d: &Arc<Daemon>,
     key: &str,
     message: Option<String>,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, CleanupAnswer, CleanupItem, CleanupRequest};
 
 /// Removes (or with `dry_run`, lists) sessions.
-pub async fn run(d: &Arc<Daemon>, req: CleanupRequest) -> Result<CleanupAnswer, ApiError> {
+pub(crate) async fn run(d: &Arc<Daemon>, req: CleanupRequest) -> Result<CleanupAnswer, ApiError> {
     let cutoff = req
         .older_than_ms
         .map(|ms| now_ms() - i64::try_from(ms).unwrap_or(i64::MAX));

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use warren_proto::{DaemonStatus, PROTOCOL_VERSION};
 
 /// What `warren daemon status` prints.
-pub fn run(d: &Arc<Daemon>) -> DaemonStatus {
+pub(crate) fn run(d: &Arc<Daemon>) -> DaemonStatus {
     DaemonStatus {
         pid: std::process::id(),
         version: env!("CARGO_PKG_VERSION").into(),

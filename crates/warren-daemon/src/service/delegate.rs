@@ -11,7 +11,7 @@ use warren_proto::{
 };
 
 /// Spawns with limits (the seed's defaults unless given or `no_safety`), sends, waits.
-pub async fn run(
+pub(crate) async fn run(
     d: &Arc<Daemon>,
     req: DelegateRequest,
     caller: &Caller,
@@ -54,7 +54,7 @@ pub async fn run(
 
 /// Sends a correction to a delegated session (resuming it if stopped) and answers the same
 /// shape.
-pub async fn continue_task(
+pub(crate) async fn continue_task(
     d: &Arc<Daemon>,
     key: &str,
     message: String,
@@ -69,7 +69,11 @@ pub async fn continue_task(
 }
 
 /// The structured result of a turn.
-pub fn result(d: &Daemon, h: &SessionHandle, a: &SendAnswer) -> Result<DelegateResult, ApiError> {
+pub(crate) fn result(
+    d: &Daemon,
+    h: &SessionHandle,
+    a: &SendAnswer,
+) -> Result<DelegateResult, ApiError> {
     let hrow = h.headless().unwrap_or_default();
     let violations = d.store.violations(&h.id).map_err(ApiError::internal)?;
     let row = h.row();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, Done, ErrorCode};
 
 /// Deletes a session that has ended.
-pub async fn run(d: &Arc<Daemon>, key: &str, caller: &Caller) -> Result<Done, ApiError> {
+pub(crate) async fn run(d: &Arc<Daemon>, key: &str, caller: &Caller) -> Result<Done, ApiError> {
     let h = d.lookup(key)?;
     caller.may_end(d, &h)?;
     let state = h.state();

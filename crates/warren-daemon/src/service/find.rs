@@ -8,7 +8,7 @@ use std::sync::Arc;
 use warren_proto::FoundSession;
 
 /// Lists unregistered sessions.
-pub async fn run(d: &Arc<Daemon>, all: bool) -> Vec<FoundSession> {
+pub(crate) async fn run(d: &Arc<Daemon>, all: bool) -> Vec<FoundSession> {
     let mut found = Vec::new();
     if d.tmux.server_running().await {
         let panes = d.tmux.list_panes().await.unwrap_or_default();

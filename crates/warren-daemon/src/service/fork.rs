@@ -10,7 +10,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, ForkRequest, SpawnAnswer, SpawnRequest};
 
 /// Forks and, with a message, answers its result.
-pub async fn run(
+pub(crate) async fn run(
     d: &Arc<Daemon>,
     key: &str,
     req: ForkRequest,

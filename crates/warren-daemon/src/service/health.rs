@@ -7,7 +7,7 @@ use std::sync::Arc;
 use warren_proto::{Health, HealthAnswer, SessionState};
 
 /// Checks the registry against tmux.
-pub async fn run(d: &Arc<Daemon>, key: &str) -> HealthAnswer {
+pub(crate) async fn run(d: &Arc<Daemon>, key: &str) -> HealthAnswer {
     let Some(h) = d.registry.resolve(key) else {
         return HealthAnswer {
             name: key.into(),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, History};
 
 /// The interactions, oldest first, and totals.
-pub fn run(d: &Arc<Daemon>, key: &str) -> Result<History, ApiError> {
+pub(crate) fn run(d: &Arc<Daemon>, key: &str) -> Result<History, ApiError> {
     let h = crate::ops::headless_of::lookup(d, key)?;
     let interactions = d.store.interactions(&h.id).map_err(ApiError::internal)?;
     Ok(History {

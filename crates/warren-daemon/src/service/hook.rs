@@ -8,7 +8,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, HookAnswer, HookReport};
 
 /// Hands the report to the session's actor.
-pub async fn run(
+pub(crate) async fn run(
     d: &Arc<Daemon>,
     caller: &crate::ops::policy::Caller,
     report: HookReport,

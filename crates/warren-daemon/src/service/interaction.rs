@@ -8,7 +8,7 @@ use std::time::Duration;
 use warren_proto::{ApiError, ErrorCode, Interaction};
 
 /// The interaction, after waiting up to `wait_ms` for it to end.
-pub async fn run(
+pub(crate) async fn run(
     d: &Arc<Daemon>,
     key: &str,
     seq: u64,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, ErrorCode, SessionInfo};
 
 /// Interrupts the current turn.
-pub async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
+pub(crate) async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
     let h = d.lookup(key)?;
     if h.ended() {
         return Err(ApiError::new(

@@ -6,6 +6,10 @@ use std::sync::Arc;
 use warren_proto::{ApiError, KeysRequest, SendAnswer};
 
 /// Sends the keys and acknowledges like `send`.
-pub async fn run(d: &Arc<Daemon>, key: &str, req: KeysRequest) -> Result<SendAnswer, ApiError> {
+pub(crate) async fn run(
+    d: &Arc<Daemon>,
+    key: &str,
+    req: KeysRequest,
+) -> Result<SendAnswer, ApiError> {
     input::keys(d, key, req).await
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, LimitsRequest, SessionInfo};
 
 /// Applies the change and answers the session's status.
-pub fn run(
+pub(crate) fn run(
     d: &Arc<Daemon>,
     key: &str,
     req: LimitsRequest,

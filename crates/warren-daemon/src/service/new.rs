@@ -7,7 +7,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, NewRequest, SessionInfo};
 
 /// Creates the session; with an idempotency key already used, answers the session it made.
-pub async fn run(
+pub(crate) async fn run(
     d: &Arc<Daemon>,
     req: NewRequest,
     idem: Option<String>,

@@ -7,10 +7,15 @@ use warren_helpers::outlog::{self, ReadResult};
 use warren_proto::ApiError;
 
 /// The largest raw read per request.
-pub const MAX_READ: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_READ: usize = 16 * 1024 * 1024;
 
 /// Raw bytes from `since`, at most `max`.
-pub fn raw(d: &Arc<Daemon>, key: &str, since: u64, max: usize) -> Result<ReadResult, ApiError> {
+pub(crate) fn raw(
+    d: &Arc<Daemon>,
+    key: &str,
+    since: u64,
+    max: usize,
+) -> Result<ReadResult, ApiError> {
     let h = d.lookup(key)?;
     outlog::read_range(&h.dir, since, max.min(MAX_READ))
         .map_err(|e| ApiError::internal(format!("reading output: {e}")))
@@ -18,7 +23,7 @@ pub fn raw(d: &Arc<Daemon>, key: &str, since: u64, max: usize) -> Result<ReadRes
 
 /// The rendered screen and `lines` of history (`capture-pane -J`); once the pane is gone,
 /// the last lines of the recorded output instead.
-pub async fn lines(d: &Arc<Daemon>, key: &str, lines: u32) -> Result<String, ApiError> {
+pub(crate) async fn lines(d: &Arc<Daemon>, key: &str, lines: u32) -> Result<String, ApiError> {
     let h = d.lookup(key)?;
     if let Some(pane) = h.row().tmux_pane {
         if let Ok(text) = d.tmux.capture(&pane, Some(lines)).await {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, SessionInfo};
 
 /// Pauses and answers the session's status.
-pub async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
+pub(crate) async fn run(d: &Arc<Daemon>, key: &str) -> Result<SessionInfo, ApiError> {
     let h = lookup(d, key)?;
     if !h.ended() {
         ask(&h, |reply| HeadlessCmd::Pause { reply }).await?;

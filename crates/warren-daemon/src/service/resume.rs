@@ -10,7 +10,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, SendAnswer, TurnRequest};
 
 /// Resumes; with a message, sends it and answers its result.
-pub async fn run(
+pub(crate) async fn run(
     d: &Arc<Daemon>,
     key: &str,
     req: TurnRequest,

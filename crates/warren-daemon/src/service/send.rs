@@ -7,7 +7,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, SendAnswer, SendRequest};
 
 /// Sends; a retried key answers what the first attempt answered, never sending twice.
-pub async fn run(
+pub(crate) async fn run(
     d: &Arc<Daemon>,
     key: &str,
     req: SendRequest,

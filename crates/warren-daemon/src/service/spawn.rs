@@ -9,7 +9,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, SpawnAnswer, SpawnRequest};
 
 /// Spawns; with a prompt, waits for its result unless `no_wait`.
-pub async fn run(
+pub(crate) async fn run(
     d: &Arc<Daemon>,
     req: SpawnRequest,
     caller: &Caller,

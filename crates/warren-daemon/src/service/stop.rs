@@ -9,7 +9,7 @@ use std::sync::Arc;
 use warren_proto::{ApiError, SessionInfo};
 
 /// Stops; `done` marks it completed.
-pub async fn run(
+pub(crate) async fn run(
     d: &Arc<Daemon>,
     key: &str,
     done: bool,

@@ -18,7 +18,7 @@ fn tui_name(name: &SessionName) -> Result<SessionName, ApiError> {
 }
 
 /// Stops the headless session and continues its conversation in tmux.
-pub async fn takeover(
+pub(crate) async fn takeover(
     d: &Arc<Daemon>,
     key: &str,
     caller: &Caller,
@@ -85,7 +85,7 @@ pub async fn takeover(
 }
 
 /// Quits the interactive agent when it is idle and resumes the headless session.
-pub async fn handback(
+pub(crate) async fn handback(
     d: &Arc<Daemon>,
     key: &str,
     caller: &Caller,

@@ -11,7 +11,11 @@ use warren_helpers::outlog;
 use warren_proto::{ApiError, WaitAnswer, WaitRequest};
 
 /// Waits; `matched` false on timeout (the CLI exits 1).
-pub async fn run(d: &Arc<Daemon>, key: &str, req: WaitRequest) -> Result<WaitAnswer, ApiError> {
+pub(crate) async fn run(
+    d: &Arc<Daemon>,
+    key: &str,
+    req: WaitRequest,
+) -> Result<WaitAnswer, ApiError> {
     let timeout = timeout_of(req.timeout_ms, Duration::from_secs(30));
     let h = d.lookup(key)?;
     let (matched, line) = match (&req.pattern, req.state) {

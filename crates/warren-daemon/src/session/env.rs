@@ -6,7 +6,7 @@ use warren_proto::{ApiError, NewRequest};
 
 /// Variables never passed to a session: Claude Code refuses to start with `CLAUDECODE` set,
 /// and the tmux ones would point at the caller's tmux.
-pub const REMOVED_ENV: &[&str] = &[
+pub(crate) const REMOVED_ENV: &[&str] = &[
     "CLAUDECODE",
     "CLAUDE_CODE_ENTRYPOINT",
     "CLAUDE_CODE_SSE_PORT",
@@ -15,7 +15,7 @@ pub const REMOVED_ENV: &[&str] = &[
 ];
 
 /// The caller's environment, cleaned, plus the profile's and `--env`, with a UTF-8 locale.
-pub fn session_env(
+pub(crate) fn session_env(
     req: &NewRequest,
     profile_env: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, String>, ApiError> {
@@ -48,13 +48,16 @@ pub fn session_env(
 
 /// Stores the environment for restarts and resumes: 0600, never logged, and atomic (a temp
 /// file renamed over the old one), so a crash mid-write never leaves resume half a file.
-pub fn write_env(dir: &std::path::Path, env: &BTreeMap<String, String>) -> std::io::Result<()> {
+pub(crate) fn write_env(
+    dir: &std::path::Path,
+    env: &BTreeMap<String, String>,
+) -> std::io::Result<()> {
     let body = serde_json::to_string(env).map_err(std::io::Error::other)?;
     warren_helpers::fs::write_private_atomic(&dir.join("env.json"), body.as_bytes())
 }
 
 /// Reads the environment stored by [`write_env`].
-pub fn read_env(dir: &std::path::Path) -> BTreeMap<String, String> {
+pub(crate) fn read_env(dir: &std::path::Path) -> BTreeMap<String, String> {
     std::fs::read_to_string(dir.join("env.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())

@@ -5,7 +5,7 @@
 use regex::Regex;
 
 /// Feeds output bytes and reports the first line that matches.
-pub struct LineMatcher {
+pub(crate) struct LineMatcher {
     re: Regex,
     partial: Vec<u8>,
 }
@@ -15,7 +15,7 @@ const MAX_PARTIAL: usize = 1024 * 1024;
 
 impl LineMatcher {
     /// A matcher for `re`.
-    pub fn new(re: Regex) -> Self {
+    pub(crate) fn new(re: Regex) -> Self {
         Self {
             re,
             partial: Vec::new(),
@@ -23,7 +23,7 @@ impl LineMatcher {
     }
 
     /// Feeds bytes; returns the first matching line (complete or partial).
-    pub fn feed(&mut self, bytes: &[u8]) -> Option<String> {
+    pub(crate) fn feed(&mut self, bytes: &[u8]) -> Option<String> {
         self.partial.extend_from_slice(bytes);
         let mut start = 0;
         while let Some(pos) = self.partial[start..].iter().position(|b| *b == b'\n') {
@@ -44,7 +44,7 @@ impl LineMatcher {
     }
 
     /// Checks each line of already-rendered text (a captured screen).
-    pub fn match_text(&self, text: &str) -> Option<String> {
+    pub(crate) fn match_text(&self, text: &str) -> Option<String> {
         text.lines()
             .map(|l| l.replace('\u{a0}', " "))
             .find(|l| self.re.is_match(l))
@@ -52,7 +52,7 @@ impl LineMatcher {
 }
 
 /// One raw line as a person would read it.
-pub fn clean_line(raw: &[u8]) -> String {
+pub(crate) fn clean_line(raw: &[u8]) -> String {
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
     // After a carriage return the terminal overwrites from column 0: keep what is visible last.
     let visible = raw
@@ -64,7 +64,7 @@ pub fn clean_line(raw: &[u8]) -> String {
 }
 
 /// The whole text ANSI-stripped, lines cleaned as above.
-pub fn clean_text(raw: &[u8]) -> String {
+pub(crate) fn clean_text(raw: &[u8]) -> String {
     let mut out = String::with_capacity(raw.len());
     for line in raw.split_inclusive(|b| *b == b'\n') {
         let ends = line.ends_with(b"\n");

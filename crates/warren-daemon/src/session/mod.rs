@@ -2,12 +2,10 @@
 //! session's I/O and runs the status engine) and its output tail.
 
 mod attention;
-pub mod env;
-pub mod matcher;
-pub mod runtime;
-pub mod safety;
-pub mod status;
-pub mod typing;
+pub(crate) mod env;
+pub(crate) mod matcher;
+pub(crate) mod runtime;
+pub(crate) mod status;
 
 use crate::profiles::Profile;
 use crate::store::{HeadlessRow, SessionRow, now_ms, rfc3339};
@@ -17,19 +15,19 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::{Notify, mpsc, watch};
 use warren_proto::{SessionInfo, SessionName, SessionState};
 
-pub use attention::Attention;
-pub use runtime::{HeadlessCmd, HeadlessCtl, Runtime, TmuxCmd, TmuxCtl};
+pub(crate) use attention::Attention;
+pub(crate) use runtime::{HeadlessCmd, HeadlessCtl, Runtime, TmuxCmd, TmuxCtl};
 
 /// Whether a session in `state` has no process any more: the terminal states, and for
 /// headless sessions also `stopped` and `stuck` (the agent exited; `resume` starts it again).
-pub fn agent_gone(state: SessionState, headless: bool) -> bool {
+pub(crate) fn agent_gone(state: SessionState, headless: bool) -> bool {
     state.is_terminal()
         || (headless && matches!(state, SessionState::Stopped | SessionState::Stuck))
 }
 
 /// What waiters watch: the output end and the state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress {
+pub(crate) struct Progress {
     /// Global offset of the end of recorded output.
     pub offset: u64,
     /// Current state.
@@ -43,7 +41,7 @@ pub struct Progress {
 }
 
 /// A session as the rest of the daemon holds it.
-pub struct SessionHandle {
+pub(crate) struct SessionHandle {
     /// warren's id.
     pub id: String,
     /// Its name.
@@ -67,7 +65,7 @@ pub struct SessionHandle {
 /// What an interactive agent that reports through hooks (Claude Code) told warren, as
 /// `status` shows it.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Interactive {
+pub(crate) struct Interactive {
     /// What it waits on.
     pub question: Option<warren_proto::Question>,
     /// Claude Code's session id (warren chose it).
@@ -78,7 +76,7 @@ pub struct Interactive {
 
 impl SessionHandle {
     /// A tmux session's handle and the receiving end of its actor's channel.
-    pub fn new_tmux(
+    pub(crate) fn new_tmux(
         row: SessionRow,
         dir: PathBuf,
         profile: Profile,
@@ -92,7 +90,7 @@ impl SessionHandle {
     }
 
     /// A headless session's handle and the receiving end of its actor's channel.
-    pub fn new_headless(
+    pub(crate) fn new_headless(
         row: SessionRow,
         headless: HeadlessRow,
         dir: PathBuf,
@@ -140,12 +138,12 @@ impl SessionHandle {
     }
 
     /// The runtime it runs in.
-    pub fn runtime(&self) -> &Runtime {
+    pub(crate) fn runtime(&self) -> &Runtime {
         &self.runtime
     }
 
     /// Its tmux side, for tmux sessions.
-    pub fn tmux(&self) -> Option<&TmuxCtl> {
+    pub(crate) fn tmux(&self) -> Option<&TmuxCtl> {
         match &self.runtime {
             Runtime::Tmux(t) => Some(t),
             Runtime::Headless(_) => None,
@@ -153,7 +151,7 @@ impl SessionHandle {
     }
 
     /// Its headless side, for headless sessions.
-    pub fn headless_ctl(&self) -> Option<&HeadlessCtl> {
+    pub(crate) fn headless_ctl(&self) -> Option<&HeadlessCtl> {
         match &self.runtime {
             Runtime::Headless(x) => Some(x),
             Runtime::Tmux(_) => None,
@@ -161,7 +159,7 @@ impl SessionHandle {
     }
 
     /// A copy of the stored row.
-    pub fn row(&self) -> SessionRow {
+    pub(crate) fn row(&self) -> SessionRow {
         self.row
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -169,7 +167,7 @@ impl SessionHandle {
     }
 
     /// Changes the in-memory row (after the store was written).
-    pub fn update(&self, f: impl FnOnce(&mut SessionRow)) {
+    pub(crate) fn update(&self, f: impl FnOnce(&mut SessionRow)) {
         let mut row = self
             .row
             .write()
@@ -181,7 +179,7 @@ impl SessionHandle {
     }
 
     /// Reads the stored row without copying it.
-    pub fn with_row<R>(&self, f: impl FnOnce(&SessionRow) -> R) -> R {
+    pub(crate) fn with_row<R>(&self, f: impl FnOnce(&SessionRow) -> R) -> R {
         f(&self
             .row
             .read()
@@ -189,29 +187,29 @@ impl SessionHandle {
     }
 
     /// Reads the headless row without copying it (`None` for tmux sessions).
-    pub fn with_headless<R>(&self, f: impl FnOnce(&HeadlessRow) -> R) -> Option<R> {
+    pub(crate) fn with_headless<R>(&self, f: impl FnOnce(&HeadlessRow) -> R) -> Option<R> {
         self.headless_ctl().map(|x| x.with_row(f))
     }
 
     /// A copy of the headless row, for headless sessions.
-    pub fn headless(&self) -> Option<HeadlessRow> {
+    pub(crate) fn headless(&self) -> Option<HeadlessRow> {
         self.headless_ctl().map(HeadlessCtl::row)
     }
 
     /// Changes the headless row in memory (after the store was written); nothing for tmux.
-    pub fn set_headless(&self, f: impl FnOnce(&mut HeadlessRow)) {
+    pub(crate) fn set_headless(&self, f: impl FnOnce(&mut HeadlessRow)) {
         if let Some(x) = self.headless_ctl() {
             x.set_row(f);
         }
     }
 
     /// Whether its process is gone ([`agent_gone`]).
-    pub fn ended(&self) -> bool {
+    pub(crate) fn ended(&self) -> bool {
         agent_gone(self.state(), self.is_headless())
     }
 
     /// The safety net in force: a headless session's, or a tmux session's time limits.
-    pub fn limits(&self) -> warren_proto::Limits {
+    pub(crate) fn limits(&self) -> warren_proto::Limits {
         match &self.runtime {
             Runtime::Headless(x) => x.with_row(|r| r.limits.clone()),
             Runtime::Tmux(t) => t.limits(),
@@ -219,49 +217,49 @@ impl SessionHandle {
     }
 
     /// What an interactive agent reported (nothing for headless sessions).
-    pub fn interactive(&self) -> Interactive {
+    pub(crate) fn interactive(&self) -> Interactive {
         self.tmux().map(TmuxCtl::interactive).unwrap_or_default()
     }
 
     /// Changes what an interactive agent reported (nothing for headless sessions).
-    pub fn set_interactive(&self, f: impl FnOnce(&mut Interactive)) {
+    pub(crate) fn set_interactive(&self, f: impl FnOnce(&mut Interactive)) {
         if let Some(t) = self.tmux() {
             t.set_interactive(f);
         }
     }
 
     /// Whether this is a headless session.
-    pub fn is_headless(&self) -> bool {
+    pub(crate) fn is_headless(&self) -> bool {
         matches!(self.runtime, Runtime::Headless(_))
     }
 
     /// Marks interaction `seq` ended (wakes waiters).
-    pub fn turn_ended(&self, seq: u64) {
+    pub(crate) fn turn_ended(&self, seq: u64) {
         self.progress.send_modify(|p| p.turn = p.turn.max(seq));
     }
 
     /// Marks interaction `seq` written to the agent's stdin by the holder.
-    pub fn turn_sent(&self, seq: u64) {
+    pub(crate) fn turn_sent(&self, seq: u64) {
         self.progress.send_modify(|p| p.sent = p.sent.max(seq));
     }
 
     /// Marks interaction `seq` echoed by the agent.
-    pub fn turn_acked(&self, seq: u64) {
+    pub(crate) fn turn_acked(&self, seq: u64) {
         self.progress.send_modify(|p| p.acked = p.acked.max(seq));
     }
 
     /// Current state.
-    pub fn state(&self) -> SessionState {
+    pub(crate) fn state(&self) -> SessionState {
         self.progress.borrow().state
     }
 
     /// Current end of output.
-    pub fn offset(&self) -> u64 {
+    pub(crate) fn offset(&self) -> u64 {
         self.progress.borrow().offset
     }
 
     /// Moves the output end forward.
-    pub fn advance(&self, offset: u64) {
+    pub(crate) fn advance(&self, offset: u64) {
         self.progress.send_if_modified(|p| {
             let changed = offset > p.offset;
             p.offset = p.offset.max(offset);
@@ -270,12 +268,12 @@ impl SessionHandle {
     }
 
     /// Watches output and state.
-    pub fn watch(&self) -> watch::Receiver<Progress> {
+    pub(crate) fn watch(&self) -> watch::Receiver<Progress> {
         self.progress.subscribe()
     }
 
     /// Whether this is the session of tmux pane `pane` in tmux session `session`.
-    pub fn matches_pane(&self, pane: &str, session: &str) -> bool {
+    pub(crate) fn matches_pane(&self, pane: &str, session: &str) -> bool {
         let row = self
             .row
             .read()
@@ -285,7 +283,7 @@ impl SessionHandle {
     }
 
     /// Sets the warning `status` shows; true when it is new.
-    pub fn warn(&self, message: &str) -> bool {
+    pub(crate) fn warn(&self, message: &str) -> bool {
         let mut w = self
             .warning
             .write()
@@ -296,18 +294,18 @@ impl SessionHandle {
     }
 
     /// Marks it removed (cleanup) so its tasks end.
-    pub fn mark_removed(&self) {
+    pub(crate) fn mark_removed(&self) {
         self.removed.store(true, Ordering::Release);
         self.wake.notify_one();
     }
 
     /// Whether cleanup removed it.
-    pub fn is_removed(&self) -> bool {
+    pub(crate) fn is_removed(&self) -> bool {
         self.removed.load(Ordering::Acquire)
     }
 
     /// What the `ls` table shows.
-    pub fn brief(&self, stale_after_secs: u64) -> warren_proto::SessionBrief {
+    pub(crate) fn brief(&self, stale_after_secs: u64) -> warren_proto::SessionBrief {
         let now = now_ms();
         let attention = self.attention_reason(now);
         let r = self
@@ -328,7 +326,7 @@ impl SessionHandle {
     }
 
     /// What `status` and `ls --json` show.
-    pub fn info(&self, stale_after_secs: u64) -> SessionInfo {
+    pub(crate) fn info(&self, stale_after_secs: u64) -> SessionInfo {
         let now = now_ms();
         let offset = self.offset();
         let interactive = self.interactive();
@@ -384,7 +382,7 @@ impl SessionHandle {
     }
 
     /// Changes the attention episode (the attention component decides).
-    pub fn update_attention<R>(&self, f: impl FnOnce(&mut Option<Attention>) -> R) -> R {
+    pub(crate) fn update_attention<R>(&self, f: impl FnOnce(&mut Option<Attention>) -> R) -> R {
         f(&mut self
             .attention
             .write()
@@ -392,7 +390,7 @@ impl SessionHandle {
     }
 
     /// Why it needs a person, while the episode lasts at `now` (a closed one shows nothing).
-    pub fn attention_reason(&self, now: i64) -> Option<String> {
+    pub(crate) fn attention_reason(&self, now: i64) -> Option<String> {
         self.attention
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

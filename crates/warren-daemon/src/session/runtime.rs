@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use warren_proto::{ApiError, Limits};
 
 /// What a tmux session's actor is asked to do.
-pub enum TmuxCmd {
+pub(crate) enum TmuxCmd {
     /// Type text (and Enter); answers the output offset just before it.
     Send {
         /// Literal text.
@@ -71,7 +71,7 @@ pub enum TmuxCmd {
 }
 
 /// What a headless session's actor is asked to do.
-pub enum HeadlessCmd {
+pub(crate) enum HeadlessCmd {
     /// Queue a message as the next interaction; answers its sequence number.
     Turn {
         /// The message.
@@ -113,7 +113,7 @@ pub enum HeadlessCmd {
 }
 
 /// The runtime a session runs in, with what only that runtime has.
-pub enum Runtime {
+pub(crate) enum Runtime {
     /// In warren's tmux server.
     Tmux(TmuxCtl),
     /// A child speaking stream-json, held by `warren holder`.
@@ -121,7 +121,7 @@ pub enum Runtime {
 }
 
 /// A tmux session's actor channel, time limits and what an agent with hooks reported.
-pub struct TmuxCtl {
+pub(crate) struct TmuxCtl {
     cmd: mpsc::UnboundedSender<TmuxCmd>,
     limits: RwLock<Limits>,
     interactive: RwLock<Interactive>,
@@ -139,12 +139,12 @@ impl TmuxCtl {
     }
 
     /// Sends a command to the actor; false when it is gone (the session ended).
-    pub fn send(&self, c: TmuxCmd) -> bool {
+    pub(crate) fn send(&self, c: TmuxCmd) -> bool {
         self.cmd.send(c).is_ok()
     }
 
     /// The time (and for Claude Code, cost and turn) limits in force.
-    pub fn limits(&self) -> Limits {
+    pub(crate) fn limits(&self) -> Limits {
         self.limits
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -152,12 +152,12 @@ impl TmuxCtl {
     }
 
     /// Sets the limits in memory (after the store was written).
-    pub fn set_limits(&self, l: Limits) {
+    pub(crate) fn set_limits(&self, l: Limits) {
         *self.limits.write().unwrap_or_else(PoisonError::into_inner) = l;
     }
 
     /// What an interactive agent reported.
-    pub fn interactive(&self) -> Interactive {
+    pub(crate) fn interactive(&self) -> Interactive {
         self.interactive
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -165,7 +165,7 @@ impl TmuxCtl {
     }
 
     /// Changes what an interactive agent reported.
-    pub fn set_interactive(&self, f: impl FnOnce(&mut Interactive)) {
+    pub(crate) fn set_interactive(&self, f: impl FnOnce(&mut Interactive)) {
         f(&mut self
             .interactive
             .write()
@@ -174,7 +174,7 @@ impl TmuxCtl {
 }
 
 /// A headless session's actor channel (a new one per agent process) and its own row.
-pub struct HeadlessCtl {
+pub(crate) struct HeadlessCtl {
     cmd: RwLock<mpsc::UnboundedSender<HeadlessCmd>>,
     row: RwLock<HeadlessRow>,
     generation: AtomicU64,
@@ -192,7 +192,7 @@ impl HeadlessCtl {
     }
 
     /// Sends a command to the actor; false when it is gone (the agent ended).
-    pub fn send(&self, c: HeadlessCmd) -> bool {
+    pub(crate) fn send(&self, c: HeadlessCmd) -> bool {
         self.cmd
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -201,7 +201,7 @@ impl HeadlessCtl {
     }
 
     /// A new command channel for a new actor (the session resumed).
-    pub fn reopen(&self) -> mpsc::UnboundedReceiver<HeadlessCmd> {
+    pub(crate) fn reopen(&self) -> mpsc::UnboundedReceiver<HeadlessCmd> {
         self.generation.fetch_add(1, Ordering::AcqRel);
         let (tx, rx) = mpsc::unbounded_channel();
         *self.cmd.write().unwrap_or_else(PoisonError::into_inner) = tx;
@@ -209,12 +209,12 @@ impl HeadlessCtl {
     }
 
     /// Which actor is the current one: a new actor (resume) makes an old one stop.
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
     }
 
     /// A copy of the row.
-    pub fn row(&self) -> HeadlessRow {
+    pub(crate) fn row(&self) -> HeadlessRow {
         self.row
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -222,19 +222,19 @@ impl HeadlessCtl {
     }
 
     /// Reads the row without copying it.
-    pub fn with_row<R>(&self, f: impl FnOnce(&HeadlessRow) -> R) -> R {
+    pub(crate) fn with_row<R>(&self, f: impl FnOnce(&HeadlessRow) -> R) -> R {
         f(&self.row.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Changes the row in memory (after the store was written).
-    pub fn set_row(&self, f: impl FnOnce(&mut HeadlessRow)) {
+    pub(crate) fn set_row(&self, f: impl FnOnce(&mut HeadlessRow)) {
         f(&mut self.row.write().unwrap_or_else(PoisonError::into_inner));
     }
 }
 
 /// Sends a command that answers `()` through `send` (false: the actor is gone) and waits for
 /// its answer; `name` and `state` word the error.
-pub async fn ask(
+pub(crate) async fn ask(
     name: &str,
     state: warren_proto::SessionState,
     send: impl FnOnce(oneshot::Sender<Result<(), ApiError>>) -> bool,

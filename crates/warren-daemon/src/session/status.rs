@@ -6,7 +6,7 @@ use warren_proto::{SessionState as S, Signal};
 
 /// Something the session actor saw.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Observation {
+pub(crate) enum Observation {
     /// The screen was read after output settled; the class a pattern gave, if any.
     Screen(Option<(ScreenClass, &'static str)>),
     /// No output for the quiescence interval.
@@ -30,7 +30,7 @@ pub enum Observation {
 
 /// A transition to make.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Next {
+pub(crate) struct Next {
     /// New state.
     pub to: S,
     /// What caused it.
@@ -48,7 +48,7 @@ fn next(to: S, signal: Signal, detail: impl Into<String>) -> Option<Next> {
 }
 
 /// The next state, or `None` to stay.
-pub fn step(state: S, obs: &Observation, profile: &Profile) -> Option<Next> {
+pub(crate) fn step(state: S, obs: &Observation, profile: &Profile) -> Option<Next> {
     if state.is_terminal() {
         return None;
     }

@@ -6,7 +6,7 @@ use rusqlite::params;
 
 /// An event as stored.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StoredEvent {
+pub(crate) struct StoredEvent {
     /// Cursor.
     pub id: i64,
     /// When.
@@ -21,7 +21,7 @@ pub struct StoredEvent {
 
 impl Store {
     /// Appends an event and returns its id.
-    pub fn insert_event(
+    pub(crate) fn insert_event(
         &self,
         at_ms: i64,
         session_id: &str,
@@ -39,7 +39,11 @@ impl Store {
     }
 
     /// Events after `since`, oldest first, at most `limit`.
-    pub fn events_since(&self, since: i64, limit: u32) -> rusqlite::Result<Vec<StoredEvent>> {
+    pub(crate) fn events_since(
+        &self,
+        since: i64,
+        limit: u32,
+    ) -> rusqlite::Result<Vec<StoredEvent>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached("SELECT id, at_ms, session_id, session, payload FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")?;
         let rows = stmt.query_map(params![since, limit], |r| {
@@ -55,7 +59,7 @@ impl Store {
     }
 
     /// The oldest id still kept and the newest ever given (0 when none).
-    pub fn event_bounds(&self) -> rusqlite::Result<(i64, i64)> {
+    pub(crate) fn event_bounds(&self) -> rusqlite::Result<(i64, i64)> {
         let conn = self.conn();
         let oldest: Option<i64> = conn.query_row("SELECT MIN(id) FROM events", [], |r| r.get(0))?;
         let newest: i64 = conn
@@ -69,7 +73,7 @@ impl Store {
     }
 
     /// Drops events beyond the newest `keep`.
-    pub fn prune_events(&self, keep: u64) -> rusqlite::Result<usize> {
+    pub(crate) fn prune_events(&self, keep: u64) -> rusqlite::Result<usize> {
         let (_, newest) = self.event_bounds()?;
         let cut = newest - i64::try_from(keep).unwrap_or(i64::MAX);
         if cut <= 0 {

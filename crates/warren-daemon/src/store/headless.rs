@@ -8,7 +8,7 @@ use warren_proto::{Interaction, Limits, Violation};
 
 /// How a headless agent is started and watched (stored as JSON).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct HeadlessSpec {
+pub(crate) struct HeadlessSpec {
     /// Program and flags, without the resume flags.
     pub argv: Vec<String>,
     /// Model asked for.
@@ -27,7 +27,7 @@ pub struct HeadlessSpec {
 
 /// A headless session's own row.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct HeadlessRow {
+pub(crate) struct HeadlessRow {
     /// The session.
     pub session_id: String,
     /// How it starts.
@@ -98,7 +98,7 @@ const INTERACTION_COLUMNS: &str = "seq, prompt, response, status, cost, turns, d
 impl Store {
     /// Inserts a headless session: its session row, first transition and headless row in one
     /// transaction, so a crash leaves all or nothing.
-    pub fn insert_headless(
+    pub(crate) fn insert_headless(
         &self,
         s: &SessionRow,
         h: &HeadlessRow,
@@ -135,7 +135,7 @@ impl Store {
     }
 
     /// Every headless row.
-    pub fn load_headless(&self) -> rusqlite::Result<Vec<HeadlessRow>> {
+    pub(crate) fn load_headless(&self) -> rusqlite::Result<Vec<HeadlessRow>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM headless"))?;
         let rows = stmt.query_map([], from_row)?;
@@ -143,7 +143,7 @@ impl Store {
     }
 
     /// Saves the mutable parts of a headless row.
-    pub fn save_headless(&self, h: &HeadlessRow) -> rusqlite::Result<()> {
+    pub(crate) fn save_headless(&self, h: &HeadlessRow) -> rusqlite::Result<()> {
         super::exec(&self.conn(),
                 "UPDATE headless SET agent_session_id = ?2, config_dir = ?3, limits = ?4, parsed_offset = ?5, paused = ?6, active_ms = ?7, done = ?8, spec = ?9 WHERE session_id = ?1",
                 params![
@@ -162,7 +162,7 @@ impl Store {
     }
 
     /// Saves the parse cursor (called often: one small update).
-    pub fn save_parsed_offset(&self, id: &str, offset: u64) -> rusqlite::Result<()> {
+    pub(crate) fn save_parsed_offset(&self, id: &str, offset: u64) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "UPDATE headless SET parsed_offset = ?2 WHERE session_id = ?1",
@@ -172,7 +172,7 @@ impl Store {
     }
 
     /// The session a token belongs to.
-    pub fn session_by_token(&self, token_hash: &str) -> rusqlite::Result<Option<String>> {
+    pub(crate) fn session_by_token(&self, token_hash: &str) -> rusqlite::Result<Option<String>> {
         self.conn()
             .query_row(
                 "SELECT session_id FROM session_tokens WHERE token_hash = ?1",
@@ -183,7 +183,7 @@ impl Store {
     }
 
     /// Records a token for a session made elsewhere (tmux sessions).
-    pub fn add_token(&self, id: &str, token_hash: &str) -> rusqlite::Result<()> {
+    pub(crate) fn add_token(&self, id: &str, token_hash: &str) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "INSERT OR IGNORE INTO session_tokens (token_hash, session_id) VALUES (?1, ?2)",
@@ -193,7 +193,7 @@ impl Store {
     }
 
     /// Adds an interaction; returns its sequence number.
-    pub fn add_interaction(
+    pub(crate) fn add_interaction(
         &self,
         id: &str,
         prompt: &str,
@@ -217,7 +217,12 @@ impl Store {
     }
 
     /// Sets an interaction's status (and start time when it is forwarded).
-    pub fn set_interaction_status(&self, id: &str, seq: u64, status: &str) -> rusqlite::Result<()> {
+    pub(crate) fn set_interaction_status(
+        &self,
+        id: &str,
+        seq: u64,
+        status: &str,
+    ) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "UPDATE interactions SET status = ?3 WHERE session_id = ?1 AND seq = ?2",
@@ -227,7 +232,7 @@ impl Store {
     }
 
     /// Stores a finished interaction.
-    pub fn finish_interaction(
+    pub(crate) fn finish_interaction(
         &self,
         id: &str,
         i: &Interaction,
@@ -254,7 +259,7 @@ impl Store {
     }
 
     /// A session's interactions, oldest first.
-    pub fn interactions(&self, id: &str) -> rusqlite::Result<Vec<Interaction>> {
+    pub(crate) fn interactions(&self, id: &str) -> rusqlite::Result<Vec<Interaction>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {INTERACTION_COLUMNS} FROM interactions WHERE session_id = ?1 ORDER BY seq"
@@ -264,7 +269,7 @@ impl Store {
     }
 
     /// One interaction.
-    pub fn interaction(&self, id: &str, seq: u64) -> rusqlite::Result<Option<Interaction>> {
+    pub(crate) fn interaction(&self, id: &str, seq: u64) -> rusqlite::Result<Option<Interaction>> {
         self.conn()
             .query_row(
                 &format!("SELECT {INTERACTION_COLUMNS} FROM interactions WHERE session_id = ?1 AND seq = ?2"),
@@ -275,7 +280,12 @@ impl Store {
     }
 
     /// Records a violation.
-    pub fn add_violation(&self, id: &str, v: &Violation, at_ms: i64) -> rusqlite::Result<()> {
+    pub(crate) fn add_violation(
+        &self,
+        id: &str,
+        v: &Violation,
+        at_ms: i64,
+    ) -> rusqlite::Result<()> {
         super::exec(&self.conn(),
                 "INSERT INTO violations (session_id, kind, message, tool, path, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![id, v.kind, v.message, v.tool, v.path, at_ms],
@@ -284,7 +294,7 @@ impl Store {
     }
 
     /// A session's violations, oldest first.
-    pub fn violations(&self, id: &str) -> rusqlite::Result<Vec<Violation>> {
+    pub(crate) fn violations(&self, id: &str) -> rusqlite::Result<Vec<Violation>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT kind, message, tool, path, at_ms FROM violations WHERE session_id = ?1 ORDER BY id",
@@ -302,7 +312,7 @@ impl Store {
     }
 
     /// Saves a session's cost and turns.
-    pub fn set_cost(&self, id: &str, cost: f64, turns: u64) -> rusqlite::Result<()> {
+    pub(crate) fn set_cost(&self, id: &str, cost: f64, turns: u64) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "UPDATE sessions SET cost = ?2, turns = ?3 WHERE id = ?1",
@@ -312,7 +322,7 @@ impl Store {
     }
 
     /// Saves the agent's pid.
-    pub fn set_pid(&self, id: &str, pid: u32) -> rusqlite::Result<()> {
+    pub(crate) fn set_pid(&self, id: &str, pid: u32) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "UPDATE sessions SET pid = ?2 WHERE id = ?1",
@@ -322,7 +332,7 @@ impl Store {
     }
 
     /// Saves a tmux session's limits.
-    pub fn set_session_limits(&self, id: &str, limits: &Limits) -> rusqlite::Result<()> {
+    pub(crate) fn set_session_limits(&self, id: &str, limits: &Limits) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "INSERT INTO session_limits (session_id, limits) VALUES (?1, ?2)
@@ -333,7 +343,7 @@ impl Store {
     }
 
     /// Every tmux session's limits.
-    pub fn load_session_limits(&self) -> rusqlite::Result<Vec<(String, Limits)>> {
+    pub(crate) fn load_session_limits(&self) -> rusqlite::Result<Vec<(String, Limits)>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached("SELECT session_id, limits FROM session_limits")?;
         let rows = stmt.query_map([], |r| {

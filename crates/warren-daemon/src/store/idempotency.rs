@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 /// What is known about a key.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IdemRecord {
+pub(crate) struct IdemRecord {
     /// The verb it was used with.
     pub verb: String,
     /// The session it concerned.
@@ -17,7 +17,7 @@ pub struct IdemRecord {
 
 impl Store {
     /// Claims `key` for `verb` before acting. Returns the earlier record when the key was seen.
-    pub fn idem_claim(
+    pub(crate) fn idem_claim(
         &self,
         key: &str,
         verb: &str,
@@ -49,7 +49,7 @@ impl Store {
     }
 
     /// Stores the answer given for `key`.
-    pub fn idem_complete(&self, key: &str, response: &str) -> rusqlite::Result<()> {
+    pub(crate) fn idem_complete(&self, key: &str, response: &str) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "UPDATE idempotency SET response = ?2 WHERE key = ?1",
@@ -59,7 +59,7 @@ impl Store {
     }
 
     /// Forgets keys older than `before_ms`.
-    pub fn idem_prune(&self, before_ms: i64) -> rusqlite::Result<usize> {
+    pub(crate) fn idem_prune(&self, before_ms: i64) -> rusqlite::Result<usize> {
         super::exec(
             &self.conn(),
             "DELETE FROM idempotency WHERE at_ms < ?1",

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 /// One input.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InputRow {
+pub(crate) struct InputRow {
     /// Its number within the session, from 1.
     pub seq: u64,
     /// The text.
@@ -36,7 +36,7 @@ const COLUMNS: &str = "seq, text, state, reason, signal, created_ms";
 
 impl Store {
     /// Queues `text`; answers its number.
-    pub fn input_add(&self, session: &str, text: &str, at_ms: i64) -> rusqlite::Result<u64> {
+    pub(crate) fn input_add(&self, session: &str, text: &str, at_ms: i64) -> rusqlite::Result<u64> {
         let conn = self.conn();
         let tx = conn.unchecked_transaction()?;
         let next: i64 = tx.query_row(
@@ -53,7 +53,7 @@ impl Store {
     }
 
     /// Moves an input on.
-    pub fn input_set(
+    pub(crate) fn input_set(
         &self,
         session: &str,
         seq: u64,
@@ -71,7 +71,7 @@ impl Store {
     }
 
     /// One input.
-    pub fn input(&self, session: &str, seq: u64) -> rusqlite::Result<Option<InputRow>> {
+    pub(crate) fn input(&self, session: &str, seq: u64) -> rusqlite::Result<Option<InputRow>> {
         self.conn()
             .query_row(
                 &format!("SELECT {COLUMNS} FROM inputs WHERE session_id = ?1 AND seq = ?2"),
@@ -82,7 +82,7 @@ impl Store {
     }
 
     /// Inputs in `state`, oldest first.
-    pub fn inputs_in(&self, session: &str, state: &str) -> rusqlite::Result<Vec<InputRow>> {
+    pub(crate) fn inputs_in(&self, session: &str, state: &str) -> rusqlite::Result<Vec<InputRow>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM inputs WHERE session_id = ?1 AND state = ?2 ORDER BY seq"

@@ -121,7 +121,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// Applies the migrations this database has not seen.
-pub fn apply(conn: &Connection) -> rusqlite::Result<()> {
+pub(super) fn apply(conn: &Connection) -> rusqlite::Result<()> {
     let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let done = usize::try_from(done).unwrap_or(0);
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {

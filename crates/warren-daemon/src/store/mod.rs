@@ -9,11 +9,8 @@ mod inputs;
 mod migrations;
 mod sessions;
 
-pub use events::StoredEvent;
-pub use headless::{HeadlessRow, HeadlessSpec};
-pub use idempotency::IdemRecord;
-pub use inputs::InputRow;
-pub use sessions::SessionRow;
+pub(crate) use headless::{HeadlessRow, HeadlessSpec};
+pub(crate) use sessions::SessionRow;
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -23,7 +20,7 @@ use std::sync::{Mutex, MutexGuard};
 const CHECKPOINT_EVERY: u64 = 512;
 
 /// The database.
-pub struct Store {
+pub(crate) struct Store {
     conn: Mutex<Connection>,
     uses: std::sync::atomic::AtomicU64,
     checkpoint: Mutex<Option<std::sync::mpsc::Sender<()>>>,
@@ -31,7 +28,7 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating) the database at `path`, mode 0600, and applies migrations.
-    pub fn open(path: &Path) -> anyhow::Result<Self> {
+    pub(crate) fn open(path: &Path) -> anyhow::Result<Self> {
         use std::os::unix::fs::OpenOptionsExt;
         std::fs::OpenOptions::new()
             .create(true)
@@ -100,12 +97,12 @@ fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite
 }
 
 /// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
 /// RFC 3339 for a millisecond timestamp.
-pub fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| t.to_string())
         .unwrap_or_default()

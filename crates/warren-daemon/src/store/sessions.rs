@@ -6,7 +6,7 @@ use warren_proto::{SessionState, Signal, Transition};
 
 /// A session as stored.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SessionRow {
+pub(crate) struct SessionRow {
     /// UUID v7.
     pub id: String,
     /// Validated name.
@@ -55,7 +55,7 @@ pub struct SessionRow {
 
 impl SessionRow {
     /// A new tmux session's row, as of now; the caller fills in what it knows beyond this.
-    pub fn fresh(
+    pub(crate) fn fresh(
         id: &str,
         name: &str,
         profile: &str,
@@ -127,7 +127,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
 
 impl Store {
     /// Inserts a new session with its first transition, in one transaction.
-    pub fn insert_session(&self, s: &SessionRow) -> rusqlite::Result<()> {
+    pub(crate) fn insert_session(&self, s: &SessionRow) -> rusqlite::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         insert_in(&tx, s)?;
@@ -135,7 +135,7 @@ impl Store {
     }
 
     /// Records a transition and the new current state, in one transaction.
-    pub fn record_transition(
+    pub(crate) fn record_transition(
         &self,
         id: &str,
         from: SessionState,
@@ -160,7 +160,13 @@ impl Store {
     }
 
     /// Saves the tmux ids and pid once tmux made the session.
-    pub fn set_tmux(&self, id: &str, session: &str, pane: &str, pid: u32) -> rusqlite::Result<()> {
+    pub(crate) fn set_tmux(
+        &self,
+        id: &str,
+        session: &str,
+        pane: &str,
+        pid: u32,
+    ) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "UPDATE sessions SET tmux_session = ?2, tmux_pane = ?3, pid = ?4 WHERE id = ?1",
@@ -170,7 +176,7 @@ impl Store {
     }
 
     /// Saves the exit status.
-    pub fn set_exit(&self, id: &str, code: Option<i32>) -> rusqlite::Result<()> {
+    pub(crate) fn set_exit(&self, id: &str, code: Option<i32>) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "UPDATE sessions SET exit_code = ?2 WHERE id = ?1",
@@ -180,7 +186,7 @@ impl Store {
     }
 
     /// Marks or clears a pending kill.
-    pub fn set_kill_pending(&self, id: &str, pending: bool) -> rusqlite::Result<()> {
+    pub(crate) fn set_kill_pending(&self, id: &str, pending: bool) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "UPDATE sessions SET kill_pending = ?2 WHERE id = ?1",
@@ -190,7 +196,7 @@ impl Store {
     }
 
     /// Clears the prompt once pasted.
-    pub fn clear_prompt(&self, id: &str) -> rusqlite::Result<()> {
+    pub(crate) fn clear_prompt(&self, id: &str) -> rusqlite::Result<()> {
         super::exec(
             &self.conn(),
             "UPDATE sessions SET pending_prompt = NULL WHERE id = ?1",
@@ -200,7 +206,7 @@ impl Store {
     }
 
     /// Every session.
-    pub fn load_sessions(&self) -> rusqlite::Result<Vec<SessionRow>> {
+    pub(crate) fn load_sessions(&self) -> rusqlite::Result<Vec<SessionRow>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM sessions ORDER BY created_ms, id"
@@ -210,7 +216,7 @@ impl Store {
     }
 
     /// The session made by the `new` with this idempotency key.
-    pub fn session_by_idem(&self, key: &str) -> rusqlite::Result<Option<SessionRow>> {
+    pub(crate) fn session_by_idem(&self, key: &str) -> rusqlite::Result<Option<SessionRow>> {
         let conn = self.conn();
         conn.query_row(
             &format!("SELECT {COLUMNS} FROM sessions WHERE idem_key = ?1"),
@@ -221,7 +227,7 @@ impl Store {
     }
 
     /// A session's transitions, oldest first.
-    pub fn transitions(&self, id: &str) -> rusqlite::Result<Vec<Transition>> {
+    pub(crate) fn transitions(&self, id: &str) -> rusqlite::Result<Vec<Transition>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached("SELECT from_state, to_state, signal, detail, at_ms FROM transitions WHERE session_id = ?1 ORDER BY id")?;
         let rows = stmt.query_map([id], |r| {
@@ -240,7 +246,7 @@ impl Store {
     }
 
     /// Removes a session and its transitions.
-    pub fn delete_session(&self, id: &str) -> rusqlite::Result<()> {
+    pub(crate) fn delete_session(&self, id: &str) -> rusqlite::Result<()> {
         super::exec(&self.conn(), "DELETE FROM sessions WHERE id = ?1", [id]).map(drop)
     }
 }

@@ -505,7 +505,7 @@ fn parse_pane_row(l: &str) -> Option<PaneRow> {
 }
 
 /// Finds `bin` on PATH unless it is a path already.
-pub fn resolve_bin(bin: &str) -> Option<PathBuf> {
+pub(super) fn resolve_bin(bin: &str) -> Option<PathBuf> {
     if bin.contains('/') {
         return Some(PathBuf::from(bin));
     }

@@ -21,7 +21,7 @@ pub async fn output(ctx: &Ctx, name: &str, full: bool) -> Result<i32, ApiError> 
     let raw = raw_log(ctx, name).await?;
     let mut out = std::io::stdout().lock();
     for line in raw.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-        for ev in warren_daemon::agents::claude::stream::parse_line(line) {
+        for ev in warren_daemon::parse_line(line) {
             for l in render(&ev) {
                 if writeln!(out, "{l}").is_err() {
                     return Ok(141);

@@ -82,7 +82,10 @@ async fn foreground(ctx: &Ctx, a: DaemonArgs, verbose: u8) -> Result<i32, ApiErr
         };
     }
     let _guard = warren_daemon::init_logging(&paths, &config);
-    match warren_daemon::run(paths, config).await {
+    // MCP over streamable HTTP at /mcp: the tools `warren mcp` serves on stdio, each a call to
+    // the daemon's own socket. Built here so the daemon does not depend on its own clients.
+    let mcp = axum::Router::new().fallback_service(warren_mcp::http_service(paths.socket.clone()));
+    match warren_daemon::run(paths, config, vec![("/mcp", mcp)]).await {
         Ok(()) => Ok(exit::OK),
         Err(e) => Err(ApiError::new(
             ErrorCode::Unavailable,

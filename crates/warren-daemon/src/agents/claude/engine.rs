@@ -19,13 +19,13 @@ use tokio::time::Instant;
 use warren_proto::{EventKind, HookReport, Question, SessionState as S, Signal};
 
 /// How long the screen must contradict the state before it wins.
-pub const SCREEN_CONFIRM: Duration = Duration::from_millis(700);
+pub(crate) const SCREEN_CONFIRM: Duration = Duration::from_millis(700);
 /// How long after SessionEnd the process exit is awaited before the session is `completed`.
 const END_GRACE: Duration = Duration::from_secs(3);
 
 /// What the actor keeps for such a session.
 #[derive(Default)]
-pub struct ClaudeState {
+pub(crate) struct ClaudeState {
     /// The transcript, from the hooks (or computed at start).
     pub transcript: Option<PathBuf>,
     transcript_len: u64,
@@ -51,7 +51,7 @@ pub struct ClaudeState {
 
 impl ClaudeState {
     /// Loads what the session directory says (the agent's session, its transcript).
-    pub fn load(h: &SessionHandle, stuck_after: Duration) -> Self {
+    pub(crate) fn load(h: &SessionHandle, stuck_after: Duration) -> Self {
         let meta = crate::agents::claude::meta::read(&h.dir);
         if let Some(m) = &meta {
             h.set_interactive(|i| i.agent_session_id = Some(m.agent_session_id.clone()));
@@ -66,7 +66,7 @@ impl ClaudeState {
     }
 
     /// Arms the stuck clock while busy (from the last progress), disarms it otherwise.
-    pub fn arm(&mut self, state: S) {
+    pub(crate) fn arm(&mut self, state: S) {
         if state != S::Running {
             self.stuck_due = None;
         } else if self.stuck_due.is_none() {
@@ -83,18 +83,18 @@ impl ClaudeState {
     }
 
     /// Whether a contradicting screen may now be confirmed.
-    pub fn screen_recheck_due(&self) -> bool {
+    pub(crate) fn screen_recheck_due(&self) -> bool {
         self.pending
             .is_some_and(|(_, t)| Instant::now() >= t + SCREEN_CONFIRM)
     }
 
     /// Drops a contradicting screen (it could not be read again).
-    pub fn forget_screen(&mut self) {
+    pub(crate) fn forget_screen(&mut self) {
         self.pending = None;
     }
 
     /// When the actor should act next for this state (screen re-check, ack deadline, end).
-    pub fn next_due(&self) -> Option<Instant> {
+    pub(crate) fn next_due(&self) -> Option<Instant> {
         [
             self.pending.map(|(_, t)| t + SCREEN_CONFIRM),
             self.awaiting.as_ref().map(|a| a.deadline),
@@ -154,7 +154,12 @@ fn tool_words(p: &Value) -> String {
 }
 
 /// Applies a hook report.
-pub async fn on_hook(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut ClaudeState, r: HookReport) {
+pub(crate) async fn on_hook(
+    d: &Arc<Daemon>,
+    h: &Arc<SessionHandle>,
+    st: &mut ClaudeState,
+    r: HookReport,
+) {
     let p = &r.payload;
     let event = r.event.as_str();
     if let Some(t) = p.get("transcript_path").and_then(Value::as_str) {
@@ -293,7 +298,7 @@ pub async fn on_hook(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut ClaudeSta
                 format!("the turn failed: {detail}{replay}")
             };
             to(d, h, S::Idle, sig, why);
-            crate::session::safety::check_turns(d, h, st.stops).await;
+            crate::pane::safety::check_turns(d, h, st.stops).await;
         }
         "SessionEnd" => {
             st.session_end = Some((detail, Instant::now()));
@@ -319,7 +324,7 @@ async fn on_status_line(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut Claude
         tracing::error!("storing cost: {e}");
     }
     h.update(|r| r.cost = Some(cost));
-    crate::session::safety::check_cost(d, h, cost).await;
+    crate::pane::safety::check_cost(d, h, cost).await;
 }
 
 fn question_of(dl: screen::Dialog) -> Question {
@@ -353,7 +358,11 @@ async fn read_dialog(d: &Daemon, h: &SessionHandle) -> Option<screen::Dialog> {
 
 /// The screen and pane title as a class: a dialog waits, the title's braille spinner is busy
 /// and its `✳` idle; without a title (start-up) the profile's patterns decide.
-pub fn classify(h: &SessionHandle, text: &str, title: &str) -> Option<(ScreenClass, &'static str)> {
+pub(crate) fn classify(
+    h: &SessionHandle,
+    text: &str,
+    title: &str,
+) -> Option<(ScreenClass, &'static str)> {
     if screen::dialog(text).is_some() {
         return Some((ScreenClass::Waiting, "dialog"));
     }
@@ -365,7 +374,7 @@ pub fn classify(h: &SessionHandle, text: &str, title: &str) -> Option<(ScreenCla
 }
 
 /// A screen read. Answers when to read again (a contradiction waiting to be confirmed).
-pub async fn on_screen(
+pub(crate) async fn on_screen(
     d: &Arc<Daemon>,
     h: &Arc<SessionHandle>,
     st: &mut ClaudeState,
@@ -433,7 +442,7 @@ pub async fn on_screen(
 
 /// Timers: the ack deadline, the end grace and the stuck clock (the screen re-check is the
 /// actor's).
-pub async fn on_due(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut ClaudeState) {
+pub(crate) async fn on_due(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut ClaudeState) {
     let now = Instant::now();
     if st.awaiting.as_ref().is_some_and(|a| a.deadline <= now) {
         inputs::ack_timed_out(d, h, st).await;

@@ -18,7 +18,7 @@ use warren_proto::{Ack, EventKind, SendAnswer, SessionState as S, normalise_text
 const ESCAPE_GAP: Duration = Duration::from_millis(300);
 
 /// The input typed last, waiting for its hook.
-pub struct Awaiting {
+pub(crate) struct Awaiting {
     /// Its number.
     pub seq: u64,
     /// Its text, normalised.
@@ -32,7 +32,7 @@ pub struct Awaiting {
 }
 
 /// An answer for input `seq`.
-pub fn answer(seq: u64, ack: Ack, reason: &str, signal: &str, offset: u64) -> SendAnswer {
+pub(crate) fn answer(seq: u64, ack: Ack, reason: &str, signal: &str, offset: u64) -> SendAnswer {
     SendAnswer {
         input: Some(seq),
         ..SendAnswer::new(ack, reason, signal, offset)
@@ -116,7 +116,7 @@ fn busy_reason(h: &SessionHandle, st: &ClaudeState) -> Option<String> {
 
 /// A new input (already stored as `queued`): typed now if the agent is idle and it is next,
 /// else answered `queued` with the reason.
-pub async fn on_new(
+pub(crate) async fn on_new(
     d: &Arc<Daemon>,
     h: &Arc<SessionHandle>,
     st: &mut ClaudeState,
@@ -164,7 +164,7 @@ pub async fn on_new(
 }
 
 /// Types the next queued input if the agent is idle and no dialog is open.
-pub async fn deliver_next(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut ClaudeState) {
+pub(crate) async fn deliver_next(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut ClaudeState) {
     if busy_reason(h, st).is_some() {
         return;
     }
@@ -217,7 +217,7 @@ pub async fn deliver_next(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut Clau
     refresh_queued(d, h);
     d.fault("input-typing");
     let timeout = Duration::from_millis(d.config.input_ack_timeout_ms);
-    match crate::session::typing::deliver(d, h, &next.text, true).await {
+    match crate::pane::typing::deliver(d, h, &next.text, true).await {
         Ok(offset) => {
             st.awaiting = Some(Awaiting {
                 seq: next.seq,
@@ -263,7 +263,7 @@ async fn clear_box(d: &Daemon, pane: &str) -> Result<(), String> {
 }
 
 /// A UserPromptSubmit (or a prompt found in the transcript): acks the input it matches.
-pub async fn on_prompt(
+pub(crate) async fn on_prompt(
     d: &Arc<Daemon>,
     h: &Arc<SessionHandle>,
     st: &mut ClaudeState,
@@ -304,7 +304,7 @@ pub async fn on_prompt(
 
 /// No hook for the typed input in time: it was typed and submitted once and is never typed
 /// again; whether the agent took it is unknown.
-pub async fn ack_timed_out(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut ClaudeState) {
+pub(crate) async fn ack_timed_out(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut ClaudeState) {
     let Some(a) = st.awaiting.take() else {
         return;
     };
@@ -326,7 +326,7 @@ pub async fn ack_timed_out(d: &Arc<Daemon>, h: &Arc<SessionHandle>, st: &mut Cla
 
 /// After a daemon restart: an input that was being typed is settled from the transcript, or
 /// failed as `unknown_after_restart`; never typed again.
-pub fn settle_after_restart(d: &Daemon, h: &SessionHandle, st: &ClaudeState) {
+pub(crate) fn settle_after_restart(d: &Daemon, h: &SessionHandle, st: &ClaudeState) {
     let Ok(typing) = d.store.inputs_in(&h.id, "typing") else {
         return;
     };

@@ -9,7 +9,7 @@ const FILE: &str = "claude.json";
 
 /// What warren knows about the agent's own session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Meta {
+pub(crate) struct Meta {
     /// `--session-id` (or the id `--resume` continues).
     pub agent_session_id: String,
     /// Where its transcript is written.
@@ -21,7 +21,7 @@ pub struct Meta {
 
 /// Claude Code's transcript of `session` started in `cwd`:
 /// `<CLAUDE_CONFIG_DIR or ~/.claude>/projects/<cwd, every non-alphanumeric char as '-'>/<id>.jsonl`.
-pub fn transcript_path(
+pub(crate) fn transcript_path(
     env: &BTreeMap<String, String>,
     cwd: &str,
     session: &str,
@@ -42,18 +42,18 @@ pub fn transcript_path(
 }
 
 /// Writes `claude.json`.
-pub fn write(dir: &Path, m: &Meta) -> std::io::Result<()> {
+pub(crate) fn write(dir: &Path, m: &Meta) -> std::io::Result<()> {
     std::fs::write(dir.join(FILE), serde_json::to_vec_pretty(m)?)
 }
 
 /// Reads `claude.json`.
-pub fn read(dir: &Path) -> Option<Meta> {
+pub(crate) fn read(dir: &Path) -> Option<Meta> {
     serde_json::from_str(&std::fs::read_to_string(dir.join(FILE)).ok()?).ok()
 }
 
 /// The texts of the user prompts in a transcript, in order (typed or sent; tool results and
 /// system reminders are not prompts).
-pub fn prompts(transcript: &Path) -> Vec<String> {
+pub(crate) fn prompts(transcript: &Path) -> Vec<String> {
     let Ok(text) = std::fs::read_to_string(transcript) else {
         return Vec::new();
     };

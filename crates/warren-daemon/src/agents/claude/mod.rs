@@ -11,17 +11,17 @@
 //! A new agent with its own hooks or stream is a sibling folder of this one and a profile
 //! (docs/ARCHITECTURE.md, "Where does a new agent go").
 
-pub mod engine;
-pub mod inputs;
-pub mod meta;
-pub mod screen;
-pub mod seed;
-pub mod settings;
-pub mod spec;
-pub mod stream;
+pub(crate) mod engine;
+pub(crate) mod inputs;
+pub(crate) mod meta;
+pub(crate) mod screen;
+pub(crate) mod seed;
+pub(crate) mod settings;
+pub(crate) mod spec;
+pub(crate) mod stream;
 
 /// The user line for a message, as stream-json input wants it.
-pub fn user_line(text: &str) -> String {
+pub(crate) fn user_line(text: &str) -> String {
     serde_json::json!({
         "type": "user",
         "message": {"role": "user", "content": [{"type": "text", "text": text}]}
@@ -30,7 +30,7 @@ pub fn user_line(text: &str) -> String {
 }
 
 /// The control request that interrupts the current turn.
-pub fn interrupt_line(id: u64) -> String {
+pub(crate) fn interrupt_line(id: u64) -> String {
     serde_json::json!({
         "type": "control_request",
         "request_id": format!("warren-interrupt-{id}"),
@@ -40,7 +40,7 @@ pub fn interrupt_line(id: u64) -> String {
 }
 
 /// Claude Code's config dir for an environment: `CLAUDE_CONFIG_DIR`, else `$HOME/.claude`.
-pub fn config_dir(env: &std::collections::BTreeMap<String, String>) -> Option<String> {
+pub(crate) fn config_dir(env: &std::collections::BTreeMap<String, String>) -> Option<String> {
     env.get("CLAUDE_CONFIG_DIR")
         .filter(|s| !s.is_empty())
         .cloned()
@@ -49,7 +49,7 @@ pub fn config_dir(env: &std::collections::BTreeMap<String, String>) -> Option<St
 
 /// Where Claude Code keeps a conversation: `<config>/projects/<cwd, non-alphanumerics as
 /// '-'>/<id>.jsonl`.
-pub fn transcript_path(config_dir: &str, cwd: &str, id: &str) -> std::path::PathBuf {
+pub(crate) fn transcript_path(config_dir: &str, cwd: &str, id: &str) -> std::path::PathBuf {
     let mangled: String = cwd
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })

@@ -26,7 +26,7 @@ const SUBJECT_LIMIT: usize = 1000;
 /// Which dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum DialogKind {
+pub(crate) enum DialogKind {
     /// A tool permission question, "Do you want to proceed?" (also the dialog a PreToolUse hook
     /// that answers "ask" brings up, and the "Do you want to make this edit to …?" kind).
     Permission,
@@ -43,7 +43,7 @@ pub enum DialogKind {
 
 /// A dialog on the screen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Dialog {
+pub(crate) struct Dialog {
     /// Which dialog.
     pub kind: DialogKind,
     /// The question, e.g. "Do you want to proceed?", "Do you want to use this API key?",
@@ -67,7 +67,7 @@ pub struct Dialog {
 
 /// The pane title's class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TitleClass {
+pub(crate) enum TitleClass {
     /// A braille spinner char (U+2800..=U+28FF) leads the title: a turn is running.
     Busy,
     /// `✳` leads the title: idle (also while a permission dialog waits).
@@ -337,7 +337,7 @@ static EXIT_CONFIRM: LazyLock<Regex> =
 /// bottom of the screen, where they replace the input box: choices with an input box below
 /// them are part of the conversation and give `None`, and so does a question without
 /// choices. [`DialogKind::ExitConfirm`] is recognised in the footer below the input box.
-pub fn dialog(screen: &str) -> Option<Dialog> {
+pub(crate) fn dialog(screen: &str) -> Option<Dialog> {
     let lines = normalise(screen);
     if let Some(d) = choice_dialog(&lines) {
         return Some(d);
@@ -365,7 +365,7 @@ pub fn dialog(screen: &str) -> Option<Dialog> {
 /// when no input box is on the screen (e.g. during a dialog or at start-up). Multi-line input
 /// shows continuation lines inside the box: they are joined with '\n' (their two-space
 /// indent removed).
-pub fn input_text(screen: &str) -> Option<String> {
+pub(crate) fn input_text(screen: &str) -> Option<String> {
     let lines = normalise(screen);
     let (top, bottom) = input_box(&lines)?;
     // A rule pair in the conversation above a live dialog is not the input box.
@@ -383,7 +383,7 @@ pub fn input_text(screen: &str) -> Option<String> {
 /// The pane title's class: a first char in U+2800..=U+28FF (braille spinner) is
 /// [`TitleClass::Busy`]; a first char `✳` is [`TitleClass::Idle`]; anything else (e.g. the
 /// host name during start-up dialogs, or an empty title) `None`.
-pub fn title_class(title: &str) -> Option<TitleClass> {
+pub(crate) fn title_class(title: &str) -> Option<TitleClass> {
     match title.chars().next()? {
         '\u{2800}'..='\u{28FF}' => Some(TitleClass::Busy),
         '✳' => Some(TitleClass::Idle),
@@ -391,6 +391,9 @@ pub fn title_class(title: &str) -> Option<TitleClass> {
     }
 }
 
+// Recorded and tested against the captures; the status engine does not use it (the Stop hook
+// and the title say the same sooner), so it is built only for the tests.
+#[cfg(test)]
 static TURN_DONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[·*✢✳✶✻✽] \p{L}+ed for \d+(?:\.\d+)?(?:ms|[smhd])\b").expect("a valid regex")
 });
@@ -398,7 +401,8 @@ static TURN_DONE: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a turn-finished line like "✻ Cooked for 4s" / "✻ Brewed for 0s" is on the screen:
 /// in column 0 a spinner glyph (`· * ✢ ✳ ✶ ✻ ✽`), a space, a word ending in "ed", " for ",
 /// and a duration.
-pub fn turn_done_line(screen: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn turn_done_line(screen: &str) -> bool {
     normalise(screen).iter().any(|l| TURN_DONE.is_match(l))
 }
 

@@ -28,7 +28,7 @@ const KEY_SUFFIX_CHARS: usize = 20;
 /// `D/.claude.json` and `D/settings.json`; else with `HOME=H`, `H/.claude.json` and
 /// `H/.claude/settings.json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClaudeFiles {
+pub(crate) struct ClaudeFiles {
     /// The state file, `.claude.json` (onboarding, trusted projects, API key answers).
     pub state: PathBuf,
     /// The user settings file, `settings.json`.
@@ -37,7 +37,7 @@ pub struct ClaudeFiles {
 
 /// Claude Code's files for the environment `env` the program will run with. A variable set to
 /// the empty string counts as unset. `None` when neither `CLAUDE_CONFIG_DIR` nor `HOME` is set.
-pub fn files(env: &BTreeMap<String, String>) -> Option<ClaudeFiles> {
+pub(crate) fn files(env: &BTreeMap<String, String>) -> Option<ClaudeFiles> {
     let var = |k: &str| env.get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
     if let Some(dir) = var("CLAUDE_CONFIG_DIR") {
         return Some(ClaudeFiles {
@@ -54,7 +54,7 @@ pub fn files(env: &BTreeMap<String, String>) -> Option<ClaudeFiles> {
 
 /// What to seed. Its `Debug` output hides the API key.
 #[derive(Clone, Copy)]
-pub struct Seed<'a> {
+pub(crate) struct Seed<'a> {
     /// The working directory the program starts in; its trust is recorded under exactly this
     /// string, so pass the path as Claude Code will see it.
     pub cwd: &'a Path,
@@ -92,7 +92,7 @@ impl std::fmt::Debug for Seed<'_> {
 /// A file that exists but is not a JSON object, or holds a non-object where an object is
 /// needed, is an error naming the file, and that file is left untouched. So is a `cwd` that
 /// is not UTF-8, and any I/O error.
-pub fn seed(files: &ClaudeFiles, s: &Seed) -> io::Result<Vec<String>> {
+pub(crate) fn seed(files: &ClaudeFiles, s: &Seed) -> io::Result<Vec<String>> {
     let cwd = s.cwd.to_str().ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidInput,

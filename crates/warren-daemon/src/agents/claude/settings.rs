@@ -12,7 +12,7 @@ use warren_helpers::fs::write_private_atomic;
 use warren_helpers::hook::USER_STATUSLINE;
 
 /// The hook events warren listens to (all exist in Claude Code 2.1.197; see docs/HOOKS.md).
-pub const HOOK_EVENTS: &[&str] = &[
+pub(crate) const HOOK_EVENTS: &[&str] = &[
     "SessionStart",
     "UserPromptSubmit",
     "PreToolUse",
@@ -34,10 +34,10 @@ const WITH_MATCHER: &[&str] = &[
 ];
 
 /// The settings file's name in the session directory.
-pub const FILE: &str = "claude-settings.json";
+pub(crate) const FILE: &str = "claude-settings.json";
 
 /// What the session's hooks need to find the daemon and the session.
-pub struct HookTarget<'a> {
+pub(crate) struct HookTarget<'a> {
     /// This executable.
     pub exe: &'a Path,
     /// warren's home.
@@ -64,7 +64,7 @@ impl HookTarget<'_> {
 
 /// The settings JSON. `skip` leaves events out (config `claude_skip_hooks`, for tests of a
 /// missing hook).
-pub fn settings(t: &HookTarget<'_>, skip: &[String]) -> Value {
+pub(crate) fn settings(t: &HookTarget<'_>, skip: &[String]) -> Value {
     let mut hooks = serde_json::Map::new();
     for e in HOOK_EVENTS {
         if skip.iter().any(|s| s == e) {
@@ -83,7 +83,7 @@ pub fn settings(t: &HookTarget<'_>, skip: &[String]) -> Value {
 }
 
 /// Writes the settings file (0600) into `dir`; answers its path.
-pub fn write(dir: &Path, t: &HookTarget<'_>, skip: &[String]) -> std::io::Result<PathBuf> {
+pub(crate) fn write(dir: &Path, t: &HookTarget<'_>, skip: &[String]) -> std::io::Result<PathBuf> {
     let path = dir.join(FILE);
     write_private_atomic(&path, &serde_json::to_vec_pretty(&settings(t, skip))?)?;
     Ok(path)
@@ -91,7 +91,7 @@ pub fn write(dir: &Path, t: &HookTarget<'_>, skip: &[String]) -> std::io::Result
 
 /// Records the user's own status line command for `warren statusline`, which reads it with
 /// [`warren_helpers::hook::read_user_statusline`].
-pub fn write_user_statusline(dir: &Path, command: Option<&str>) -> std::io::Result<()> {
+pub(crate) fn write_user_statusline(dir: &Path, command: Option<&str>) -> std::io::Result<()> {
     write_private_atomic(
         &dir.join(USER_STATUSLINE),
         &serde_json::to_vec(&json!({ "command": command }))?,
@@ -100,7 +100,7 @@ pub fn write_user_statusline(dir: &Path, command: Option<&str>) -> std::io::Resu
 
 /// The status line command in force without warren: local beats project beats user settings
 /// (Claude Code's precedence). `env` is the session's environment (HOME, CLAUDE_CONFIG_DIR).
-pub fn user_statusline(env: &BTreeMap<String, String>, cwd: &Path) -> Option<String> {
+pub(crate) fn user_statusline(env: &BTreeMap<String, String>, cwd: &Path) -> Option<String> {
     let user = match env.get("CLAUDE_CONFIG_DIR").filter(|d| !d.is_empty()) {
         Some(d) => Some(PathBuf::from(d).join("settings.json")),
         None => env

@@ -15,17 +15,17 @@ use std::collections::BTreeMap;
 use warren_proto::{ApiError, SpawnRequest};
 
 /// The model when none is asked for (claude-multi-session's default).
-pub const DEFAULT_MODEL: &str = "sonnet";
+pub(crate) const DEFAULT_MODEL: &str = "sonnet";
 
 /// The flags every headless Claude session runs with.
-pub use warren_proto::CLAUDE_STREAM_FLAGS as STREAM_FLAGS;
+pub(crate) use warren_proto::CLAUDE_STREAM_FLAGS as STREAM_FLAGS;
 
 /// Tools of the read-only presets: reading, and Bash whose writes default mode denies.
-pub const READ_ONLY_TOOLS: &str = "Read,Bash,WebFetch,WebSearch";
+pub(crate) const READ_ONLY_TOOLS: &str = "Read,Bash,WebFetch,WebSearch";
 
 /// A preset: permission mode and tool restriction.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Preset {
+pub(crate) struct Preset {
     /// Claude's permission mode.
     pub mode: &'static str,
     /// `--tools` restriction, if any.
@@ -33,7 +33,7 @@ pub struct Preset {
 }
 
 /// Looks a preset up.
-pub fn preset(name: &str) -> Result<Preset, ApiError> {
+pub(crate) fn preset(name: &str) -> Result<Preset, ApiError> {
     Ok(match name {
         "read-only" | "review" => Preset {
             mode: "default",
@@ -71,7 +71,7 @@ const MODES: [&str; 6] = [
 
 /// What to run, plus environment additions and notices for the caller.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Built {
+pub(crate) struct Built {
     /// Program and flags (no resume flags).
     pub argv: Vec<String>,
     /// Variables to add to the agent's environment.
@@ -81,7 +81,7 @@ pub struct Built {
 }
 
 /// Builds the argv of a headless Claude session.
-pub fn build(
+pub(crate) fn build(
     req: &SpawnRequest,
     program: &str,
     settings: Option<&str>,

@@ -22,7 +22,7 @@ use crate::store::{now_ms, rfc3339};
 use warren_proto::{EventKind, SessionState, Signal};
 
 /// The attention component.
-pub struct AttentionWatch;
+pub(crate) struct AttentionWatch;
 
 impl Component for AttentionWatch {
     const NAME: &'static str = "attention";
@@ -43,7 +43,7 @@ impl Component for AttentionWatch {
 }
 
 /// Why a session that just entered `to` needs a person, if it does.
-pub fn reason(to: SessionState, signal: &Signal, detail: &str) -> Option<String> {
+pub(crate) fn reason(to: SessionState, signal: &Signal, detail: &str) -> Option<String> {
     let what = match to {
         SessionState::WaitingInput => "waiting for input",
         SessionState::Stuck => "stuck",
@@ -60,7 +60,7 @@ pub fn reason(to: SessionState, signal: &Signal, detail: &str) -> Option<String>
 
 /// The episode after a transition into `to` at `now`, and the reason to announce when the
 /// transition starts a new one.
-pub fn step(
+pub(crate) fn step(
     cur: Option<Attention>,
     to: SessionState,
     signal: &Signal,

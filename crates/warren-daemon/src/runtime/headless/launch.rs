@@ -15,7 +15,7 @@ use warren_proto::ApiError;
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Starts the holder; answers the agent's pid once it runs.
-pub async fn start(
+pub(crate) async fn start(
     d: &Daemon,
     dir: &Path,
     cwd: &str,

@@ -11,16 +11,16 @@
 //!   the stream, keeps the limits and the watchdog, and turns the agent's exit into a state.
 //! - [`launch`]: starting a holder for a session (spawn, resume, fork).
 
-pub mod actor;
-pub mod launch;
-pub mod strict;
-pub mod turn;
+pub(crate) mod actor;
+pub(crate) mod launch;
+pub(crate) mod strict;
+pub(crate) mod turn;
 
 use warren_helpers::protect;
 
 /// Every protected pattern of a session: the defaults, warren's home and socket, Claude
 /// Code's settings files, and the session's own.
-pub fn protected_patterns(
+pub(crate) fn protected_patterns(
     d: &crate::daemon::Daemon,
     limits: &warren_proto::Limits,
     config_dir: Option<&str>,
@@ -40,7 +40,7 @@ pub fn protected_patterns(
 }
 
 /// The cost of every session below `id` (children, grandchildren…).
-pub fn descendants_cost(d: &crate::daemon::Daemon, id: &str) -> f64 {
+pub(crate) fn descendants_cost(d: &crate::daemon::Daemon, id: &str) -> f64 {
     let mut total = 0.0;
     let mut frontier = vec![id.to_string()];
     let all = d.registry.all();

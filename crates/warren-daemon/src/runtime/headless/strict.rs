@@ -9,7 +9,7 @@ use warren_proto::{ApiError, Limits};
 
 /// Writes the guard's rules and the settings file that installs it as a PreToolUse hook;
 /// answers the settings file's path for `--settings`.
-pub fn write_guard(
+pub(crate) fn write_guard(
     d: &Daemon,
     dir: &std::path::Path,
     limits: &Limits,
@@ -49,7 +49,7 @@ pub fn write_guard(
 
 /// After a change of limits: the guard's rules follow at once (the hook reads them on every
 /// tool call); with strict off they deny nothing until the next resume drops the hook.
-pub fn refresh_guard(d: &Daemon, h: &SessionHandle) -> Result<(), ApiError> {
+pub(crate) fn refresh_guard(d: &Daemon, h: &SessionHandle) -> Result<(), ApiError> {
     let Some(row) = h.headless() else {
         return Ok(());
     };
@@ -76,7 +76,7 @@ pub fn refresh_guard(d: &Daemon, h: &SessionHandle) -> Result<(), ApiError> {
 }
 
 /// The agent's argv with warren's `--settings` (the strict guard) as the limits now say.
-pub fn argv_for_limits(
+pub(crate) fn argv_for_limits(
     d: &Daemon,
     h: &SessionHandle,
     argv: &[String],

@@ -7,7 +7,7 @@ use warren_proto::{Interaction, Limits, TurnResult};
 
 /// An interaction in progress.
 #[derive(Debug)]
-pub struct OpenTurn {
+pub(crate) struct OpenTurn {
     /// Its sequence number.
     pub seq: u64,
     /// What was sent.
@@ -34,7 +34,7 @@ pub struct OpenTurn {
 
 impl OpenTurn {
     /// A turn just forwarded.
-    pub fn new(seq: u64, prompt: String) -> Self {
+    pub(crate) fn new(seq: u64, prompt: String) -> Self {
         let now = Instant::now();
         Self {
             seq,
@@ -52,7 +52,7 @@ impl OpenTurn {
     }
 
     /// Notes a tool call.
-    pub fn tool(&mut self, id: &str, name: &str) {
+    pub(crate) fn tool(&mut self, id: &str, name: &str) {
         if !self.tools.iter().any(|t| t == name) {
             self.tools.push(name.to_string());
         }
@@ -62,7 +62,7 @@ impl OpenTurn {
 
 /// Totals before this turn, for the verdict.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Totals {
+pub(crate) struct Totals {
     /// Cost so far including children, before this turn.
     pub cost: f64,
     /// Turns so far, before this turn.
@@ -70,7 +70,7 @@ pub struct Totals {
 }
 
 /// Builds the stored interaction from the result, with its status.
-pub fn verdict(
+pub(crate) fn verdict(
     t: &OpenTurn,
     r: &TurnResult,
     cost: f64,
@@ -122,7 +122,7 @@ pub fn verdict(
 }
 
 /// Statuses that end the session (the safety net stops it).
-pub fn is_breach(status: &str) -> bool {
+pub(crate) fn is_breach(status: &str) -> bool {
     matches!(status, "cost_exceeded" | "turns_exceeded" | "time_exceeded")
 }
 

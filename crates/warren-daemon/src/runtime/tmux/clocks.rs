@@ -17,7 +17,7 @@ const GRACE: Duration = Duration::from_secs(5);
 
 /// The running clocks.
 #[derive(Debug, Default)]
-pub struct Clocks {
+pub(crate) struct Clocks {
     total: Option<Instant>,
     turn_started: Option<Instant>,
     grace: Option<Instant>,
@@ -25,14 +25,14 @@ pub struct Clocks {
 
 impl Clocks {
     /// Clocks for a session's current limits.
-    pub fn new(h: &SessionHandle) -> Self {
+    pub(crate) fn new(h: &SessionHandle) -> Self {
         let mut c = Self::default();
         c.rearm(h);
         c
     }
 
     /// The limits changed: the total clock follows at once.
-    pub fn rearm(&mut self, h: &SessionHandle) {
+    pub(crate) fn rearm(&mut self, h: &SessionHandle) {
         self.total = h.limits().max_total_time_secs.map(|secs| {
             let left = h.created_ms + secs as i64 * 1000 - now_ms();
             Instant::now() + Duration::from_millis(left.max(0) as u64)
@@ -40,20 +40,20 @@ impl Clocks {
     }
 
     /// Input was submitted: a turn starts.
-    pub fn sent(&mut self) {
+    pub(crate) fn sent(&mut self) {
         self.turn_started = Some(Instant::now());
     }
 
     /// The agent is busy (agents that report through hooks: whoever typed the prompt): the
     /// turn's clock runs from the first time it is seen busy.
-    pub fn busy(&mut self) {
+    pub(crate) fn busy(&mut self) {
         if self.turn_started.is_none() {
             self.turn_started = Some(Instant::now());
         }
     }
 
     /// The state changed: a turn ends when the agent is idle or waits for an answer.
-    pub fn settled(&mut self, state: SessionState) {
+    pub(crate) fn settled(&mut self, state: SessionState) {
         if matches!(state, SessionState::Idle | SessionState::WaitingInput) {
             self.turn_started = None;
             self.grace = None;
@@ -69,7 +69,7 @@ impl Clocks {
     }
 
     /// When the next clock runs out.
-    pub fn next(&self, h: &SessionHandle) -> Option<Instant> {
+    pub(crate) fn next(&self, h: &SessionHandle) -> Option<Instant> {
         [self.total, self.turn_due(h), self.grace]
             .into_iter()
             .flatten()
@@ -77,7 +77,7 @@ impl Clocks {
     }
 
     /// Acts on whatever ran out.
-    pub async fn fire(&mut self, d: &Arc<Daemon>, h: &Arc<SessionHandle>) {
+    pub(crate) async fn fire(&mut self, d: &Arc<Daemon>, h: &Arc<SessionHandle>) {
         let now = Instant::now();
         if self.total.is_some_and(|t| t <= now) {
             self.total = None;
@@ -87,13 +87,13 @@ impl Clocks {
                 warren_proto::format_duration(Duration::from_secs(secs))
             );
             d.record_violation(h, "max_total_time", &msg);
-            crate::session::safety::kill_for_limit(d, h, &msg).await;
+            crate::pane::safety::kill_for_limit(d, h, &msg).await;
             return;
         }
         if self.grace.is_some_and(|t| t <= now) {
             self.grace = None;
             if h.state() == SessionState::Running {
-                crate::session::safety::kill_for_limit(
+                crate::pane::safety::kill_for_limit(
                     d,
                     h,
                     "the agent did not yield to the interrupt",

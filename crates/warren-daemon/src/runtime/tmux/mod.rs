@@ -2,7 +2,7 @@
 //! I/O and runs the status engine, its tail publishes output as it is written, its clocks
 //! keep the time limits, and the watchers catch exits and a vanished server.
 
-pub mod actor;
-pub mod clocks;
-pub mod tail;
-pub mod watchers;
+pub(crate) mod actor;
+pub(crate) mod clocks;
+pub(crate) mod tail;
+pub(crate) mod watchers;

@@ -12,7 +12,7 @@ use warren_proto::{EventKind, OutputChunk};
 const CHUNK: usize = 256 * 1024;
 
 /// Runs until the session is removed.
-pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>) {
+pub(crate) async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>) {
     let mut offset = h.offset();
     loop {
         loop {

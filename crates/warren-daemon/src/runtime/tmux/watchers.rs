@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// The tmux runtime's watchers, started with the daemon's components.
-pub struct TmuxWatchers {
+pub(crate) struct TmuxWatchers {
     /// tmux's control-mode notifications.
     pub notices: mpsc::UnboundedReceiver<Notice>,
 }
@@ -35,7 +35,7 @@ impl Component for TmuxWatchers {
 }
 
 /// Reads the pane-died hook's lines as they are appended: `%pane status signal $session`.
-pub async fn exits(d: Arc<Daemon>) {
+pub(crate) async fn exits(d: Arc<Daemon>) {
     let path = d.paths.tmux_events.clone();
     let mut offset = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     loop {
@@ -70,7 +70,7 @@ pub async fn exits(d: Arc<Daemon>) {
 
 /// The safety net for tmux's missed SIGCHLD (see `Tmux::nudge`): once a second while any
 /// session is live, and twice right after each spawn (`after_spawn`).
-pub async fn nudge_tmux(d: Arc<Daemon>) {
+pub(crate) async fn nudge_tmux(d: Arc<Daemon>) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -82,7 +82,7 @@ pub async fn nudge_tmux(d: Arc<Daemon>) {
 }
 
 /// Nudges tmux shortly after a spawn, when a quick death is most likely to be missed.
-pub fn after_spawn(d: &Arc<Daemon>) {
+pub(crate) fn after_spawn(d: &Arc<Daemon>) {
     let d = d.clone();
     tokio::spawn(async move {
         for ms in [30, 300] {
@@ -94,7 +94,7 @@ pub fn after_spawn(d: &Arc<Daemon>) {
 
 /// Watches the output recorder; if it dies, starts a new one and pipes every live pane to it
 /// (output written between the two is lost: tmux had nowhere to send it).
-pub async fn recorder(d: Arc<Daemon>) {
+pub(crate) async fn recorder(d: Arc<Daemon>) {
     loop {
         let sock = d.paths.recorder_socket.clone();
         let watch =
@@ -154,7 +154,7 @@ fn recorder_report(d: &Arc<Daemon>, line: &str) {
 }
 
 /// Pipes every live pane to the (new) recorder.
-pub async fn repipe_live(d: &Arc<Daemon>) {
+pub(crate) async fn repipe_live(d: &Arc<Daemon>) {
     for h in d.registry.all() {
         if h.state().is_terminal() {
             continue;
@@ -168,7 +168,7 @@ pub async fn repipe_live(d: &Arc<Daemon>) {
 }
 
 /// Acts on tmux notifications.
-pub async fn notices(d: Arc<Daemon>, mut rx: mpsc::UnboundedReceiver<Notice>) {
+pub(crate) async fn notices(d: Arc<Daemon>, mut rx: mpsc::UnboundedReceiver<Notice>) {
     while let Some(n) = rx.recv().await {
         match n {
             Notice::SessionsChanged => {
@@ -203,7 +203,7 @@ pub async fn notices(d: Arc<Daemon>, mut rx: mpsc::UnboundedReceiver<Notice>) {
 }
 
 /// Marks live sessions whose tmux session is gone, and catches exits the hook missed.
-pub async fn check_vanished(d: &Arc<Daemon>) {
+pub(crate) async fn check_vanished(d: &Arc<Daemon>) {
     let Ok(panes) = d.tmux.list_panes().await else {
         return;
     };

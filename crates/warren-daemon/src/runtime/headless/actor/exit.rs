@@ -88,17 +88,21 @@ impl Actor {
             if matches!(self.ending, Some(Ending::Stop { done: true })) {
                 row.done = true;
             }
-            let _ = self.d.store.save_headless(&row);
+            if let Err(e) = self.d.store.save_headless(&row) {
+                tracing::error!(session = %self.h.name, "storing the headless row at exit: {e}");
+            }
             self.h.set_headless(|h| *h = row);
         }
         if let Err(e) = self.d.store.set_exit(&self.h.id, code) {
-            tracing::error!("storing exit: {e}");
+            tracing::error!(session = %self.h.name, "storing exit: {e}");
         }
         self.h.update(|r| {
             r.exit_code = code;
             r.kill_pending = false;
         });
-        let _ = self.d.store.set_kill_pending(&self.h.id, false);
+        if let Err(e) = self.d.store.set_kill_pending(&self.h.id, false) {
+            tracing::error!(session = %self.h.name, "clearing the kill intent: {e}");
+        }
         let (to, sig, detail) = match self.ending.clone() {
             Some(Ending::Stop { done: true }) => (
                 SessionState::Completed,

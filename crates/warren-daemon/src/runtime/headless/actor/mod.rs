@@ -74,7 +74,11 @@ struct Actor {
 }
 
 /// Runs the actor until the session ends.
-pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedReceiver<Cmd>) {
+pub(crate) async fn run(
+    d: Arc<Daemon>,
+    h: Arc<SessionHandle>,
+    mut rx: mpsc::UnboundedReceiver<Cmd>,
+) {
     let Some(hrow) = h.headless() else { return };
     let mut a = Actor {
         d: d.clone(),

@@ -2,9 +2,9 @@
 //! status asked again until tmux knows it) and a kill, whose intent is stored first.
 
 use crate::daemon::Daemon;
+use crate::pane::typing::pane;
 use crate::session::SessionHandle;
 use crate::session::status::{Observation, step};
-use crate::session::typing::pane;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;

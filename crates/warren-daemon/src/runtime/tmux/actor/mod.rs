@@ -11,9 +11,9 @@ use super::clocks::Clocks;
 use crate::agents::claude::engine::{self as claude, ClaudeState};
 use crate::agents::claude::inputs;
 use crate::daemon::Daemon;
+use crate::pane::typing::{deliver, pane};
 use crate::profiles::StatusSource;
 use crate::session::status::{Next, Observation, step};
-use crate::session::typing::{deliver, pane};
 use crate::session::{SessionHandle, TmuxCmd as Cmd};
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +27,11 @@ const SCREEN_DEBOUNCE: Duration = Duration::from_millis(40);
 const SCREEN_MAX_DELAY: Duration = Duration::from_millis(250);
 
 /// Runs the actor until the session ends.
-pub async fn run(d: Arc<Daemon>, h: Arc<SessionHandle>, mut rx: mpsc::UnboundedReceiver<Cmd>) {
+pub(crate) async fn run(
+    d: Arc<Daemon>,
+    h: Arc<SessionHandle>,
+    mut rx: mpsc::UnboundedReceiver<Cmd>,
+) {
     let mut a = Actor::new(d, h);
     a.start().await;
     let far = || Instant::now() + Duration::from_secs(86400 * 365);

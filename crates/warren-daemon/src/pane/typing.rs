@@ -1,9 +1,9 @@
 //! Typing into a tmux pane: literal text or a paste buffer for long and multi-line text,
 //! then Enter after the profile's settle delay.
 
-use super::SessionHandle;
-use super::status::{Observation, step};
 use crate::daemon::Daemon;
+use crate::session::SessionHandle;
+use crate::session::status::{Observation, step};
 use std::sync::Arc;
 use std::time::Duration;
 use warren_proto::ApiError;
@@ -12,7 +12,7 @@ use warren_proto::ApiError;
 const LITERAL_MAX: usize = 4096;
 
 /// The session's tmux pane; 409 while it has none yet.
-pub fn pane(h: &SessionHandle) -> Result<String, ApiError> {
+pub(crate) fn pane(h: &SessionHandle) -> Result<String, ApiError> {
     h.row().tmux_pane.ok_or_else(|| {
         ApiError::new(
             warren_proto::ErrorCode::Conflict,
@@ -22,7 +22,7 @@ pub fn pane(h: &SessionHandle) -> Result<String, ApiError> {
 }
 
 /// Types the text (literally or through a paste buffer), then Enter after the settle delay.
-pub async fn deliver(
+pub(crate) async fn deliver(
     d: &Arc<Daemon>,
     h: &Arc<SessionHandle>,
     text: &str,

@@ -2,15 +2,15 @@
 //! the agent's hooks and status line) interrupts the turn and ends the session for the limit,
 //! the intent stored first like any kill.
 
-use super::SessionHandle;
-use super::status::Next;
 use crate::daemon::Daemon;
+use crate::session::SessionHandle;
+use crate::session::status::Next;
 use std::sync::Arc;
 use warren_proto::{SessionState, Signal};
 
 /// An interactive agent's cost reached its limit: the violation is recorded, the turn
 /// interrupted (Escape) and the session ended, like a headless one.
-pub async fn check_cost(d: &Arc<Daemon>, h: &Arc<SessionHandle>, cost: f64) {
+pub(crate) async fn check_cost(d: &Arc<Daemon>, h: &Arc<SessionHandle>, cost: f64) {
     let Some(max) = h.limits().max_cost else {
         return;
     };
@@ -23,7 +23,7 @@ pub async fn check_cost(d: &Arc<Daemon>, h: &Arc<SessionHandle>, cost: f64) {
 }
 
 /// An interactive agent's turns reached their limit.
-pub async fn check_turns(d: &Arc<Daemon>, h: &Arc<SessionHandle>, turns: u64) {
+pub(crate) async fn check_turns(d: &Arc<Daemon>, h: &Arc<SessionHandle>, turns: u64) {
     let Some(max) = h.limits().max_turns else {
         return;
     };
@@ -43,11 +43,15 @@ async fn interrupt_then_end(d: &Arc<Daemon>, h: &Arc<SessionHandle>, why: &str) 
 }
 
 /// Ends the session for a limit: the intent stored first, like any kill.
-pub async fn kill_for_limit(d: &Arc<Daemon>, h: &Arc<SessionHandle>, why: &str) {
+pub(crate) async fn kill_for_limit(d: &Arc<Daemon>, h: &Arc<SessionHandle>, why: &str) {
     if h.state().is_terminal() {
         return;
     }
-    let _ = d.store.set_kill_pending(&h.id, true);
+    // The intent first, so a daemon killed halfway finishes the kill on restart. A store that
+    // cannot take it must not stop the safety net: the kill goes on, and the log says so.
+    if let Err(e) = d.store.set_kill_pending(&h.id, true) {
+        tracing::error!(session = %h.name, "storing the kill intent (a crash now would not finish this kill): {e}");
+    }
     h.update(|r| r.kill_pending = true);
     if let Some(s) = h.row().tmux_session {
         let _ = d.tmux.kill_session(&s).await;
@@ -60,6 +64,8 @@ pub async fn kill_for_limit(d: &Arc<Daemon>, h: &Arc<SessionHandle>, why: &str) 
             detail: format!("safety net: {why}"),
         },
     );
-    let _ = d.store.set_kill_pending(&h.id, false);
+    if let Err(e) = d.store.set_kill_pending(&h.id, false) {
+        tracing::error!(session = %h.name, "clearing the kill intent: {e}");
+    }
     h.update(|r| r.kill_pending = false);
 }
