@@ -7,7 +7,8 @@ mod render;
 mod sse;
 
 use clap::Parser as _;
-use cli::{Cli, Cmd};
+use cli::Cli;
+use cmd::Cmd;
 use warren_proto::{ApiError, ErrorCode, exit};
 
 fn main() {

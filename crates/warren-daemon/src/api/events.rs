@@ -14,7 +14,13 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::IntoParams;
+use utoipa_axum::routes;
 use warren_proto::{ApiError, ErrorCode, Event, EventKind};
+
+/// Adds this group's routes (each with its OpenAPI description) to the table.
+pub(super) fn routes(r: super::Routes) -> super::Routes {
+    r.routes(routes!(events))
+}
 
 /// Query of `GET /v1/events`.
 #[derive(Debug, Default, Deserialize, IntoParams)]

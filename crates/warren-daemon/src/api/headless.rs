@@ -9,7 +9,26 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use std::sync::Arc;
+use utoipa_axum::routes;
 use warren_proto::*;
+
+/// Adds this group's routes (each with its OpenAPI description) to the table.
+pub(super) fn routes(r: super::Routes) -> super::Routes {
+    r.routes(routes!(spawn))
+        .routes(routes!(delegate))
+        .routes(routes!(resume))
+        .routes(routes!(continue_task))
+        .routes(routes!(pause))
+        .routes(routes!(fork))
+        .routes(routes!(stop))
+        .routes(routes!(finish))
+        .routes(routes!(abort))
+        .routes(routes!(interrupt))
+        .routes(routes!(delete))
+        .routes(routes!(history))
+        .routes(routes!(interaction))
+        .routes(routes!(limits))
+}
 
 type D = State<Arc<Daemon>>;
 

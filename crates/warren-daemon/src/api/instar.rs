@@ -12,7 +12,18 @@ use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::routes;
 use warren_proto::*;
+
+/// Adds this group's routes (each with its OpenAPI description) to the table.
+pub(super) fn routes(r: super::Routes) -> super::Routes {
+    r.routes(routes!(spawn))
+        .routes(routes!(list))
+        .routes(routes!(tmux))
+        .routes(routes!(output))
+        .routes(routes!(input))
+        .routes(routes!(kill))
+}
 
 type D = State<Arc<Daemon>>;
 

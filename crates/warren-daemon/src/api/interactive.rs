@@ -9,7 +9,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use std::sync::Arc;
+use utoipa_axum::routes;
 use warren_proto::*;
+
+/// Adds this group's routes (each with its OpenAPI description) to the table.
+pub(super) fn routes(r: super::Routes) -> super::Routes {
+    r.routes(routes!(hook))
+        .routes(routes!(approve))
+        .routes(routes!(deny))
+        .routes(routes!(takeover))
+        .routes(routes!(handback))
+}
 
 type D = State<Arc<Daemon>>;
 

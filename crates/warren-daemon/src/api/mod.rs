@@ -16,7 +16,9 @@ use axum::extract::DefaultBodyLimit;
 use std::sync::Arc;
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
+
+/// The route table being built: each group's `routes` adds its own.
+type Routes = OpenApiRouter<Arc<Daemon>>;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(info(
@@ -32,47 +34,12 @@ pub type Mounts = Vec<(&'static str, Router)>;
 
 /// Every route, and the OpenAPI document generated from them.
 pub(crate) fn router(d: Arc<Daemon>, mounts: Mounts) -> Router {
-    let (router, mut api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(v1::health_check))
-        .routes(routes!(v1::list, v1::create))
-        .routes(routes!(v1::status, v1::kill))
-        .routes(routes!(v1::send))
-        .routes(routes!(v1::keys))
-        .routes(routes!(v1::wait))
-        .routes(routes!(v1::output))
-        .routes(routes!(v1::health))
-        .routes(routes!(v1::cleanup))
-        .routes(routes!(v1::find))
-        .routes(routes!(v1::adopt))
-        .routes(routes!(v1::daemon))
-        .routes(routes!(v1::stop))
-        .routes(routes!(events::events))
-        .routes(routes!(headless::spawn))
-        .routes(routes!(headless::delegate))
-        .routes(routes!(headless::resume))
-        .routes(routes!(headless::continue_task))
-        .routes(routes!(headless::pause))
-        .routes(routes!(headless::fork))
-        .routes(routes!(headless::stop))
-        .routes(routes!(headless::finish))
-        .routes(routes!(headless::abort))
-        .routes(routes!(headless::interrupt))
-        .routes(routes!(headless::delete))
-        .routes(routes!(headless::history))
-        .routes(routes!(headless::interaction))
-        .routes(routes!(headless::limits))
-        .routes(routes!(interactive::hook))
-        .routes(routes!(interactive::approve))
-        .routes(routes!(interactive::deny))
-        .routes(routes!(interactive::takeover))
-        .routes(routes!(interactive::handback))
-        .routes(routes!(instar::spawn))
-        .routes(routes!(instar::list))
-        .routes(routes!(instar::tmux))
-        .routes(routes!(instar::output))
-        .routes(routes!(instar::input))
-        .routes(routes!(instar::kill))
-        .split_for_parts();
+    let all = OpenApiRouter::with_openapi(ApiDoc::openapi());
+    // Each group lists its own routes, beside their handlers.
+    let all = instar::routes(interactive::routes(headless::routes(events::routes(
+        v1::routes(all),
+    ))));
+    let (router, mut api) = all.split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").into();
     // Serialised once; a handler captured by value is cloned with the router, so keep it cheap.
     let spec: std::sync::Arc<str> = serde_json::to_string(&api).unwrap_or_default().into();

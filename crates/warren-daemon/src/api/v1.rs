@@ -11,7 +11,25 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::IntoParams;
+use utoipa_axum::routes;
 use warren_proto::*;
+
+/// Adds this group's routes (each with its OpenAPI description) to the table.
+pub(super) fn routes(r: super::Routes) -> super::Routes {
+    r.routes(routes!(health_check))
+        .routes(routes!(list, create))
+        .routes(routes!(status, kill))
+        .routes(routes!(send))
+        .routes(routes!(keys))
+        .routes(routes!(wait))
+        .routes(routes!(output))
+        .routes(routes!(health))
+        .routes(routes!(cleanup))
+        .routes(routes!(find))
+        .routes(routes!(adopt))
+        .routes(routes!(daemon))
+        .routes(routes!(stop))
+}
 
 type D = State<Arc<Daemon>>;
 
