@@ -130,6 +130,11 @@ pub fn daemon_status() -> Call<DaemonStatus> {
     Call::get("/v1/daemon".into())
 }
 
+/// `GET /v1/profiles`: every agent profile and what drives it.
+pub fn profiles() -> Call<Vec<ProfileInfo>> {
+    Call::get("/v1/profiles".into())
+}
+
 /// `POST /v1/daemon/stop`: stop the daemon.
 pub fn stop_daemon(req: &StopRequest) -> Call<DaemonStatus> {
     Call::post("/v1/daemon/stop".into(), req)
@@ -385,6 +390,11 @@ impl Client {
     /// `GET /v1/daemon`: the daemon's status.
     pub async fn daemon_status(&self) -> Result<DaemonStatus, ClientError> {
         self.answer(&daemon_status()).await
+    }
+
+    /// `GET /v1/profiles`: every agent profile and what drives it.
+    pub async fn profiles(&self) -> Result<Vec<ProfileInfo>, ClientError> {
+        self.answer(&profiles()).await
     }
 
     /// `POST /v1/daemon/stop`: stop the daemon.

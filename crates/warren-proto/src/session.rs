@@ -491,6 +491,24 @@ pub struct CleanupItem {
     pub state: SessionState,
 }
 
+/// An agent profile as `warren profiles` shows it: what starts it and what drives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ProfileInfo {
+    /// Its name (`--profile NAME`).
+    pub name: String,
+    /// Program and arguments (empty: the user's shell).
+    pub command: Vec<String>,
+    /// What drives a tmux session's status: `screen` or `claude-hooks`.
+    pub status: String,
+    /// The JSON stream it speaks (`claude`); only such a profile can run headless.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<String>,
+    /// The tmux key that interrupts a turn.
+    pub interrupt_key: String,
+    /// Whether its screen patterns were checked against recorded screens.
+    pub verified: bool,
+}
+
 /// A tmux session warren did not register (`find`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FoundSession {

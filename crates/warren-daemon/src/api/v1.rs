@@ -29,6 +29,7 @@ pub(super) fn routes(r: super::Routes) -> super::Routes {
         .routes(routes!(adopt))
         .routes(routes!(daemon))
         .routes(routes!(stop))
+        .routes(routes!(profiles))
 }
 
 type D = State<Arc<Daemon>>;
@@ -252,6 +253,12 @@ pub(crate) async fn adopt(
 #[utoipa::path(get, path = "/v1/daemon", responses((status = 200, body = DaemonStatus)))]
 pub(crate) async fn daemon(State(d): D) -> Json<DaemonStatus> {
     Json(service::daemon_status::run(&d))
+}
+
+/// Every agent profile and what drives it.
+#[utoipa::path(get, path = "/v1/profiles", responses((status = 200, body = Vec<ProfileInfo>)))]
+pub(crate) async fn profiles(State(d): D) -> Json<Vec<ProfileInfo>> {
+    Json(service::profiles::run(&d))
 }
 
 /// Stop the daemon (sessions keep running unless `kill_sessions`).

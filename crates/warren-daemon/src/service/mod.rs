@@ -21,6 +21,7 @@ pub(crate) mod limits;
 pub(crate) mod new;
 pub(crate) mod output;
 pub(crate) mod pause;
+pub(crate) mod profiles;
 pub(crate) mod resume;
 pub(crate) mod send;
 pub(crate) mod spawn;

@@ -29,6 +29,7 @@ pub mod ls;
 mod mcp;
 pub mod new;
 pub mod output;
+pub mod profiles;
 pub mod resume;
 pub mod send;
 pub mod setup;
@@ -115,6 +116,8 @@ pub enum Cmd {
     Cleanup(cleanup::CleanupArgs),
     /// tmux sessions warren does not manage.
     Find(find::FindArgs),
+    /// The agent profiles: what starts each and what drives its status.
+    Profiles(profiles::ProfilesArgs),
     /// Register a tmux session on warren's server.
     Adopt(adopt::AdoptArgs),
     /// Attach your terminal with tmux; detaching (C-b d) leaves it running.
@@ -240,6 +243,7 @@ pub async fn run(cli: Cli) -> i32 {
         Cmd::Kill(a) => kill::run(&ctx, a).await,
         Cmd::Cleanup(a) => cleanup::run(&ctx, a).await,
         Cmd::Find(a) => find::run(&ctx, a).await,
+        Cmd::Profiles(a) => profiles::run(&ctx, a).await,
         Cmd::Adopt(a) => adopt::run(&ctx, a).await,
         Cmd::Attach(a) => attach::run(&ctx, a).await,
         Cmd::Token => token::run(&ctx).await,

@@ -372,6 +372,65 @@ fn completions_and_token() {
 }
 
 #[test]
+fn profiles_lists_what_drives_each_and_headless_needs_a_stream() {
+    let w = warren();
+    std::fs::write(
+        w.home().join("config.toml"),
+        "[profiles.mine]\ncommand = [\"mine-agent\"]\nstatus = \"claude-hooks\"\ninterrupt_key = \"C-g\"\n",
+    )
+    .unwrap();
+    let all = w.json(&["profiles"]);
+    let get = |name: &str| -> serde_json::Value {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no profile {name} in {all}"))
+            .clone()
+    };
+    let claude = get("claude");
+    assert_eq!(
+        (
+            &claude["status"],
+            &claude["stream"],
+            &claude["interrupt_key"]
+        ),
+        (&"claude-hooks".into(), &"claude".into(), &"Escape".into()),
+        "{claude}"
+    );
+    let shell = get("shell");
+    assert_eq!(
+        (
+            &shell["status"],
+            shell.get("stream"),
+            &shell["interrupt_key"]
+        ),
+        (&"screen".into(), None, &"C-c".into()),
+        "{shell}"
+    );
+    let mine = get("mine");
+    assert_eq!(
+        (&mine["status"], mine.get("stream"), &mine["interrupt_key"]),
+        (&"claude-hooks".into(), None, &"C-g".into()),
+        "{mine}"
+    );
+    let table = w.ok(&["profiles"]);
+    assert!(table.starts_with("NAME"), "{table}");
+    assert!(
+        table.lines().any(|l| l.starts_with("mine ")
+            && l.contains("claude-hooks")
+            && l.ends_with("mine-agent")),
+        "{table}"
+    );
+    // A profile that speaks no JSON stream cannot run headless: refused, nothing left behind.
+    let out = w.run(&["spawn", "nostream", "--profile", "mine"]);
+    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("speaks no JSON stream"), "{err}");
+    assert!(!w.ok(&["ls"]).contains("nostream"));
+}
+
+#[test]
 fn demo_runs_end_to_end_and_cleans_up() {
     let w = warren();
     let out = w.ok(&["demo"]);
