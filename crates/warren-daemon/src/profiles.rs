@@ -116,10 +116,6 @@ pub(crate) struct Profile {
     /// Window size.
     pub height: u16,
     /// Whether the patterns were checked against recorded screens.
-    #[allow(
-        dead_code,
-        reason = "read from config and kept on the profile; nothing shows it yet"
-    )]
     pub(crate) verified: bool,
     /// Whether the screen needs reading at all.
     pub reads_screen: bool,
