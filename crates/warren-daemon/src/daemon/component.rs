@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
-use warren_proto::Event;
+use warren_proto::{Event, EventKind};
 
 /// Stored events, in the order they were stored.
 pub(crate) type Inbox = mpsc::UnboundedReceiver<Arc<Event>>;
@@ -21,7 +21,8 @@ pub(crate) type Inbox = mpsc::UnboundedReceiver<Arc<Event>>;
 pub(crate) struct Ctx {
     /// The daemon.
     pub d: Arc<Daemon>,
-    /// Every stored event since the component was added.
+    /// Every stored event since the component was added (closed and empty for a component
+    /// that reads none).
     pub inbox: Inbox,
     stop: watch::Receiver<bool>,
 }
@@ -46,6 +47,13 @@ impl Ctx {
 pub(crate) trait Component: Send + 'static {
     /// Its name, in the daemon's log.
     const NAME: &'static str;
+    /// Whether it reads the stored events. One that does not gets no inbox at all (an inbox
+    /// nobody drains would only grow).
+    const READS_EVENTS: bool = true;
+    /// Which stored events it reads (all by default); the others never wake it.
+    fn wants(_kind: &EventKind) -> bool {
+        true
+    }
     /// Runs until [`Ctx::next`] says stop (or [`Ctx::stopped`] resolves).
     fn run(self, ctx: Ctx) -> impl Future<Output = ()> + Send + 'static;
 }
@@ -72,9 +80,14 @@ impl Default for Components {
 impl Components {
     /// Subscribes `c` to the stored events now; it runs from [`Components::start`].
     pub(crate) fn add<C: Component>(&mut self, d: &Arc<Daemon>, c: C) {
+        let inbox = if C::READS_EVENTS {
+            d.bus.subscribe_stored(C::NAME, C::wants)
+        } else {
+            mpsc::unbounded_channel().1
+        };
         let ctx = Ctx {
             d: d.clone(),
-            inbox: d.bus.subscribe_stored(C::NAME),
+            inbox,
             stop: self.stop.subscribe(),
         };
         self.pending.push((C::NAME, Box::pin(c.run(ctx))));

@@ -27,6 +27,10 @@ pub(crate) struct AttentionWatch;
 impl Component for AttentionWatch {
     const NAME: &'static str = "attention";
 
+    fn wants(kind: &EventKind) -> bool {
+        matches!(kind, EventKind::StateChanged { .. })
+    }
+
     async fn run(self, mut ctx: Ctx) {
         while let Some(ev) = ctx.next().await {
             let EventKind::StateChanged {

@@ -21,6 +21,7 @@ pub(crate) struct TmuxWatchers {
 
 impl Component for TmuxWatchers {
     const NAME: &'static str = "tmux-watchers";
+    const READS_EVENTS: bool = false;
 
     async fn run(self, mut ctx: Ctx) {
         let d = ctx.d.clone();
