@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::daemon::Daemon;
 use crate::daemon::component::Components;
 use crate::paths::Paths;
-use crate::runtime::tmux::watchers as monitor;
+use crate::runtime::tmux::watchers;
 use crate::{api, bus, profiles, reconcile, registry, service, store, tmux, token, watch};
 use std::sync::Arc;
 use std::time::Instant;
@@ -49,7 +49,7 @@ pub async fn run(paths: Paths, config: Config, mounts: api::Mounts) -> anyhow::R
     });
     // Subscribed before reconcile, so they see every transition it makes.
     let mut components = Components::default();
-    components.add(&d, monitor::TmuxWatchers { notices: notice_rx });
+    components.add(&d, watchers::TmuxWatchers { notices: notice_rx });
     crate::components::all(&d, &mut components);
     let fresh_recorder = d.start_recorder().await?;
     reconcile::run(&d, fresh_recorder).await?;
