@@ -21,8 +21,7 @@ pub(crate) type Inbox = mpsc::UnboundedReceiver<Arc<Event>>;
 pub(crate) struct Ctx {
     /// The daemon.
     pub d: Arc<Daemon>,
-    /// Every stored event since the component was added (closed and empty for a component
-    /// that reads none).
+    /// Every stored event it wants since the component was added.
     pub inbox: Inbox,
     stop: watch::Receiver<bool>,
 }
@@ -47,10 +46,8 @@ impl Ctx {
 pub(crate) trait Component: Send + 'static {
     /// Its name, in the daemon's log.
     const NAME: &'static str;
-    /// Whether it reads the stored events. One that does not gets no inbox at all (an inbox
-    /// nobody drains would only grow).
-    const READS_EVENTS: bool = true;
-    /// Which stored events it reads (all by default); the others never wake it.
+    /// Which stored events it reads (all by default); the others never reach its inbox, so
+    /// one that reads none (`false` for every kind) has an inbox that never grows.
     fn wants(_kind: &EventKind) -> bool {
         true
     }
@@ -80,14 +77,9 @@ impl Default for Components {
 impl Components {
     /// Subscribes `c` to the stored events now; it runs from [`Components::start`].
     pub(crate) fn add<C: Component>(&mut self, d: &Arc<Daemon>, c: C) {
-        let inbox = if C::READS_EVENTS {
-            d.bus.subscribe_stored(C::NAME, C::wants)
-        } else {
-            mpsc::unbounded_channel().1
-        };
         let ctx = Ctx {
             d: d.clone(),
-            inbox,
+            inbox: d.bus.subscribe_stored(C::NAME, C::wants),
             stop: self.stop.subscribe(),
         };
         self.pending.push((C::NAME, Box::pin(c.run(ctx))));

@@ -12,8 +12,7 @@ use std::time::Duration;
 use warren_proto::{ApiError, EventKind, SessionState, Signal};
 
 /// Kills a live session (one that ended already is left as it is).
-pub(crate) async fn kill(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiError> {
-    let _ = d;
+pub(crate) async fn kill(h: &SessionHandle) -> Result<(), ApiError> {
     if h.ended() {
         return Ok(());
     }
@@ -75,7 +74,7 @@ pub(crate) async fn stop(
 /// Ends (if live) and forgets one session: its tmux session, directory, record and tasks.
 pub(crate) async fn remove(d: &Arc<Daemon>, h: &Arc<SessionHandle>) -> Result<(), ApiError> {
     if !h.state().is_terminal() {
-        kill(d, h).await?;
+        kill(h).await?;
     }
     if let Some(s) = h.row().tmux_session {
         // An ended session keeps its dead pane (and its screen) until cleanup.

@@ -18,6 +18,6 @@ pub(crate) async fn run(
     if !h.ended() {
         let _ = interrupt(&h).await;
     }
-    end::kill(d, &h).await?;
+    end::kill(&h).await?;
     view::one(d, &h.id)
 }

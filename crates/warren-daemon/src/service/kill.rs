@@ -15,6 +15,6 @@ pub(crate) async fn run(
 ) -> Result<SessionInfo, ApiError> {
     let h = d.lookup(key)?;
     caller.may_end(d, &h)?;
-    end::kill(d, &h).await?;
+    end::kill(&h).await?;
     view::one(d, &h.id)
 }

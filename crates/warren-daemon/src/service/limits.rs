@@ -2,9 +2,11 @@
 //! raise its own or an ancestor's.
 
 use crate::daemon::Daemon;
-use crate::ops::limits::apply;
+use crate::ops::limits::{apply, tmux_limits, validate_limits};
 use crate::ops::policy::Caller;
-use crate::session::{HeadlessCmd, TmuxCmd};
+use crate::ops::view;
+use crate::runtime::headless::strict::refresh_guard;
+use crate::session::{HeadlessCmd, Runtime, TmuxCmd};
 use std::sync::Arc;
 use warren_proto::{ApiError, LimitsRequest, SessionInfo};
 
@@ -16,30 +18,30 @@ pub(crate) fn run(
     caller: &Caller,
 ) -> Result<SessionInfo, ApiError> {
     let h = d.lookup(key)?;
-    let Some(mut row) = h.headless() else {
-        // A tmux session: its time limits.
-        let old = h.limits();
-        let new = crate::ops::limits::tmux_limits(apply(&old, &req), h.profile.status.hooks())?;
-        caller.may_set_limits(d, &h, &old, &new)?;
-        d.store
-            .set_session_limits(&h.id, &new)
-            .map_err(ApiError::internal)?;
-        if let Some(t) = h.tmux() {
+    match h.runtime() {
+        Runtime::Tmux(t) => {
+            // Its time limits (and cost and turns for an agent whose hooks report them).
+            let old = t.limits();
+            let new = tmux_limits(apply(&old, &req), h.profile.status.hooks())?;
+            caller.may_set_limits(d, &h, &old, &new)?;
+            d.store
+                .set_session_limits(&h.id, &new)
+                .map_err(ApiError::internal)?;
             t.set_limits(new);
             t.send(TmuxCmd::LimitsChanged);
         }
-        return crate::ops::view::one(d, &h.id);
-    };
-    let old = row.limits.clone();
-    let new = apply(&old, &req);
-    crate::ops::limits::validate_limits(&new)?;
-    caller.may_set_limits(d, &h, &old, &new)?;
-    row.limits = new;
-    d.store.save_headless(&row).map_err(ApiError::internal)?;
-    h.set_headless(|x| *x = row);
-    crate::runtime::headless::strict::refresh_guard(d, &h)?;
-    if let Some(x) = h.headless_ctl() {
-        x.send(HeadlessCmd::LimitsChanged);
+        Runtime::Headless(x) => {
+            let mut row = x.row();
+            let old = row.limits.clone();
+            let new = apply(&old, &req);
+            validate_limits(&new)?;
+            caller.may_set_limits(d, &h, &old, &new)?;
+            row.limits = new;
+            d.store.save_headless(&row).map_err(ApiError::internal)?;
+            x.set_row(|r| *r = row);
+            refresh_guard(d, &h)?;
+            x.send(HeadlessCmd::LimitsChanged);
+        }
     }
-    crate::ops::view::one(d, &h.id)
+    view::one(d, &h.id)
 }

@@ -12,6 +12,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use warren_proto::EventKind;
 
 /// The tmux runtime's watchers, started with the daemon's components.
 pub(crate) struct TmuxWatchers {
@@ -21,7 +22,10 @@ pub(crate) struct TmuxWatchers {
 
 impl Component for TmuxWatchers {
     const NAME: &'static str = "tmux-watchers";
-    const READS_EVENTS: bool = false;
+
+    fn wants(_kind: &EventKind) -> bool {
+        false
+    }
 
     async fn run(self, mut ctx: Ctx) {
         let d = ctx.d.clone();

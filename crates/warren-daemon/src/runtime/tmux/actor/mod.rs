@@ -348,26 +348,23 @@ impl Actor {
         }
     }
 
-    /// Applies the status engine's verdict; pastes a pending prompt once the agent is idle.
+    /// Applies the status engine's verdict; pastes a pending prompt once the agent is first
+    /// idle.
     async fn observe(&self, obs: Observation) {
-        observe(&self.d, &self.h, obs).await;
-    }
-}
-
-/// Applies the status engine's verdict; pastes a pending prompt once the agent is first idle.
-async fn observe(d: &Arc<Daemon>, h: &Arc<SessionHandle>, obs: Observation) {
-    let Some(next) = step(h.state(), &obs, &h.profile) else {
-        return;
-    };
-    d.transition(h, next);
-    if h.state() == SessionState::Idle {
-        if let Some(prompt) = h.row().pending_prompt {
-            if let Err(e) = d.store.clear_prompt(&h.id) {
-                tracing::error!(session = %h.name, "clearing prompt: {e}");
-            }
-            h.update(|r| r.pending_prompt = None);
-            if let Err(e) = deliver(d, h, &prompt, true).await {
-                tracing::warn!(session = %h.name, "pasting the initial prompt failed: {e}");
+        let (d, h) = (&self.d, &self.h);
+        let Some(next) = step(h.state(), &obs, &h.profile) else {
+            return;
+        };
+        d.transition(h, next);
+        if h.state() == SessionState::Idle {
+            if let Some(prompt) = h.row().pending_prompt {
+                if let Err(e) = d.store.clear_prompt(&h.id) {
+                    tracing::error!(session = %h.name, "clearing prompt: {e}");
+                }
+                h.update(|r| r.pending_prompt = None);
+                if let Err(e) = deliver(d, h, &prompt, true).await {
+                    tracing::warn!(session = %h.name, "pasting the initial prompt failed: {e}");
+                }
             }
         }
     }
